@@ -1,0 +1,115 @@
+"""The REST API v1: authentication, error mapping and the routers of each app.
+
+Every error a client can cause answers ``{"error": {"code", "message", "fields"}}`` with a 4xx status;
+a 500 means a bug in Kefu, and is answered in the same shape so that clients never parse HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from kefu.contacts.api import accounts_router, contacts_router
+from kefu.core.errors import ServiceError
+from kefu.core.renderers import UnicodeJSONRenderer
+from kefu.org.api import router as org_router
+from kefu.org.services import api_key_authenticate
+from kefu.tickets.api import catalog_router
+from kefu.tickets.api import router as tickets_router
+
+logger = logging.getLogger(__name__)
+
+
+class BearerKey(HttpBearer):
+    openapi_description = "An API key: `Authorization: Bearer kefu_…` (create one with `kefu apikey create`)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return api_key_authenticate(token)
+
+
+class HeaderKey(APIKeyHeader):
+    """``X-API-Key: kefu_…`` for clients that cannot set an Authorization header."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return api_key_authenticate(key) if key else None
+
+
+api = NinjaAPI(
+    title="Kefu API",
+    version="1.0.0",
+    description=(
+        "The Kefu help desk REST API. Lists answer `{items, next_cursor}`; pass `next_cursor` back as "
+        "`cursor`. Errors answer `{error: {code, message, fields}}`. Creating endpoints accept an "
+        "`Idempotency-Key` header."
+    ),
+    auth=[BearerKey(), HeaderKey(), django_auth],
+    renderer=UnicodeJSONRenderer(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"error": {"code": code, "message": message, "fields": fields or {}}}, status=status
+    )
+
+
+def _field_name(location: Any) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "form", "file", "header")]
+    if parts and parts[0] in ("payload", "filters", "data"):
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return error_response(request, exc.status_code, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for error in exc.errors:
+        fields.setdefault(_field_name(error.get("loc", ())), str(error.get("msg", "invalid")))
+    return error_response(request, 422, "validation_failed", _("The request is not valid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", _("Send a valid API key: Authorization: Bearer <key>."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 413: "payload_too_large"}
+    return error_response(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error in %s %s", request.method, request.path)
+    return error_response(request, 500, "internal_error", _("Something went wrong on our side."))
+
+
+api.add_router("/tickets", tickets_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/", org_router)
+api.add_router("/", catalog_router)

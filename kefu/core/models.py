@@ -1,0 +1,68 @@
+"""Cross-cutting records: the audit log, tags and stored idempotent responses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One write to anything, by whom and through which door: the trail administrators inspect.
+
+    Tickets additionally keep their own event log (``tickets.TicketEvent``), which is the ticket's
+    timeline; the audit log is the installation-wide record across every domain.
+    """
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor_kind = models.CharField(_("actor kind"), max_length=16)
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor_name = models.CharField(_("actor"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=16)
+    action = models.CharField(_("action"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=64)
+    object_id = models.BigIntegerField(_("object id"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Tag(models.Model):
+    """A free label shared by tickets and contacts; names are compared case-insensitively."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdempotentRequest(models.Model):
+    """The stored answer to a creating request sent with an ``Idempotency-Key`` header.
+
+    A client that retries after a timeout sends the same key and gets the first answer back instead of
+    creating a second ticket. Keys are scoped per user and endpoint.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    endpoint = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "endpoint"], name="core_idempotent_request_unique")
+        ]

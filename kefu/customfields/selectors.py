@@ -1,0 +1,25 @@
+"""Which custom fields apply to a record."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from kefu.customfields.models import CustomField
+from kefu.customfields.validation import FieldSpec
+
+
+def field_specs(module: str, *, department_id: int | None = None) -> list[FieldSpec]:
+    queryset = CustomField.objects.filter(module=module, is_active=True)
+    if department_id is not None:
+        queryset = queryset.filter(Q(departments__isnull=True) | Q(departments=department_id)).distinct()
+    return [
+        FieldSpec(key=field.key, field_type=field.field_type, choices=tuple(field.choices), is_required=field.is_required)
+        for field in queryset.order_by("order", "id")
+    ]
+
+
+def field_definitions(module: str | None = None) -> list[CustomField]:
+    queryset = CustomField.objects.prefetch_related("departments").filter(is_active=True)
+    if module:
+        queryset = queryset.filter(module=module)
+    return list(queryset.order_by("module", "order", "id"))

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "kefu.search"
+    label = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from kefu.core import events
+        from kefu.search.subscribers import reindex_ticket_later
+
+        for event in ("ticket.created", "ticket.updated", "ticket.replied", "ticket.commented", "ticket.message_received",
+                      "ticket.deleted"):
+            events.subscribe(event, reindex_ticket_later)

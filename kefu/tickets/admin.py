@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from kefu.tickets.models import Priority, Status
+
+
+@admin.register(Status)
+class StatusAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "status_type", "order", "is_default", "is_active"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "colour", "order", "is_default", "is_active"]

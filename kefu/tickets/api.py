@@ -1,0 +1,347 @@
+"""REST endpoints for tickets: parse, call a service or selector, serialise. Nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, UploadedFile
+
+from kefu.core.actors import Actor, Source
+from kefu.core.api_types import ERRORS
+from kefu.core.idempotency import idempotent
+from kefu.core.pagination import paginate
+from kefu.org.selectors import helpdesk_settings
+from kefu.tickets import services
+from kefu.tickets.filters import TicketFilters, apply_ticket_filters
+from kefu.tickets.inputs import CommentInput, ContactRef, ReplyInput, TicketCreateInput
+from kefu.tickets.models import Attachment, Comment, Thread, Ticket, TicketEvent
+from kefu.tickets.schemas import (
+    AttachmentOut,
+    CommentIn,
+    CommentListOut,
+    CommentOut,
+    EventListOut,
+    FollowIn,
+    PageIn,
+    PriorityOut,
+    ReplyIn,
+    StatusOut,
+    TagsIn,
+    ThreadListOut,
+    ThreadOut,
+    TicketCreateIn,
+    TicketFiltersIn,
+    TicketListOut,
+    TicketOut,
+    TicketUpdateIn,
+)
+from kefu.tickets.selectors import (
+    attachment_get,
+    comment_list,
+    event_list,
+    priority_list,
+    status_list,
+    thread_list,
+    ticket_get,
+    ticket_list_queryset,
+)
+
+router = Router(tags=["tickets"])
+catalog_router = Router(tags=["catalog"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.agent(request.auth)
+
+
+def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "display_number": f"{prefix}{ticket.number}",
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "status": ticket.status.name,
+        "status_id": ticket.status_id,
+        "status_type": ticket.status.status_type,
+        "priority": ticket.priority.name,
+        "priority_id": ticket.priority_id,
+        "department_id": ticket.department_id,
+        "team_id": ticket.team_id,
+        "assignee_id": ticket.assignee_id,
+        "contact_id": ticket.contact_id,
+        "account_id": ticket.account_id,
+        "brand_id": ticket.brand_id,
+        "parent_id": ticket.parent_id,
+        "channel": ticket.channel,
+        "category": ticket.category,
+        "sub_category": ticket.sub_category,
+        "product": ticket.product,
+        "language": ticket.language,
+        "tags": sorted(tag.name for tag in ticket.tags.all()),
+        "custom_fields": ticket.custom_fields,
+        "first_response_due_at": ticket.first_response_due_at,
+        "resolution_due_at": ticket.resolution_due_at,
+        "first_responded_at": ticket.first_responded_at,
+        "closed_at": ticket.closed_at,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+    }
+
+
+def _ticket_json(ticket_id: int, request: HttpRequest) -> dict[str, Any]:
+    ticket = ticket_get(request.auth, ticket_id)
+    return TicketOut.model_validate(ticket_out(ticket, helpdesk_settings().ticket_number_prefix)).model_dump(mode="json")
+
+
+def _visible_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    ticket = ticket_get(request.auth, ticket_id)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "filename": attachment.filename,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "thread_id": attachment.thread_id,
+        "comment_id": attachment.comment_id,
+        "created_at": attachment.created_at,
+    }
+
+
+def thread_out(thread: Thread) -> dict[str, Any]:
+    return {
+        "id": thread.pk,
+        "direction": thread.direction,
+        "channel": thread.channel,
+        "author_user_id": thread.author_user_id,
+        "author_contact_id": thread.author_contact_id,
+        "from_address": thread.from_address,
+        "to": thread.to,
+        "cc": thread.cc,
+        "subject": thread.subject,
+        "body_html": thread.body_html,
+        "body_text": thread.body_text,
+        "delivery_status": thread.delivery_status,
+        "attachments": [attachment_out(attachment) for attachment in thread.attachments.all()],
+        "created_at": thread.created_at,
+    }
+
+
+def comment_out(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "author_id": comment.author_id,
+        "body_html": comment.body_html,
+        "body_text": comment.body_text,
+        "public": comment.is_public,
+        "mention_ids": sorted(user.pk for user in comment.mentions.all()),
+        "attachments": [attachment_out(attachment) for attachment in comment.attachments.all()],
+        "created_at": comment.created_at,
+    }
+
+
+def event_out(event: TicketEvent) -> dict[str, Any]:
+    return {
+        field: getattr(event, field)
+        for field in ("id", "created_at", "actor_kind", "actor_id", "actor_name", "source", "action", "field", "old_value", "new_value")
+    }
+
+
+def _field_changes(payload: TicketUpdateIn | TicketCreateIn) -> dict[str, Any]:
+    """The fields the client sent, with ``status_id``/``priority_id`` folded into ``status``/``priority``."""
+    changes = payload.model_dump(exclude_unset=True)
+    for name in ("status", "priority"):
+        if f"{name}_id" in changes:
+            changes[name] = changes.pop(f"{name}_id")
+    changes.pop("contact", None)
+    return changes
+
+
+@router.get("", response={200: TicketListOut, **ERRORS}, summary="List tickets")
+def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[str, Any]:
+    raw = filters.model_dump(exclude={"sort", "limit", "cursor"})
+    queryset = apply_ticket_filters(ticket_list_queryset(request.auth), TicketFilters(**raw), user=request.auth)
+    page = paginate(queryset, sort=filters.sort, limit=filters.limit, cursor=filters.cursor)
+    prefix = helpdesk_settings().ticket_number_prefix
+    return {"items": [ticket_out(ticket, prefix) for ticket in page.items], "next_cursor": page.next_cursor}
+
+
+@router.post("", response={201: TicketOut, **ERRORS}, summary="Create a ticket")
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, dict[str, Any]]:
+    def create() -> tuple[int, dict[str, Any]]:
+        fields = _field_changes(payload)
+        contact = payload.contact
+        data = TicketCreateInput(
+            subject=fields.pop("subject"),
+            department_id=fields.pop("department_id"),
+            contact=ContactRef(
+                contact_id=fields.pop("contact_id", None),
+                email=contact.email if contact else "",
+                name=contact.name if contact else "",
+            ),
+            channel=fields.pop("channel", None) or "api",
+            **{name: value for name, value in fields.items() if value is not None},
+        )
+        ticket = services.ticket_create(actor=_actor(request), source=Source.API, data=data)
+        return 201, _ticket_json(ticket.pk, request)
+
+    return idempotent(request, create)
+
+
+@router.get("/{int:ticket_id}", response={200: TicketOut, **ERRORS}, summary="Get a ticket")
+def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    return ticket_out(_visible_ticket(request, ticket_id), helpdesk_settings().ticket_number_prefix)
+
+
+@router.patch("/{int:ticket_id}", response={200: TicketOut, **ERRORS}, summary="Change a ticket's fields")
+def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
+    ticket = _visible_ticket(request, ticket_id)
+    services.ticket_update(actor=_actor(request), source=Source.API, ticket=ticket, changes=_field_changes(payload))
+    return _ticket_json(ticket.pk, request)
+
+
+@router.delete("/{int:ticket_id}", response={204: None, **ERRORS}, summary="Move a ticket to the trash")
+def delete_ticket(request: HttpRequest, ticket_id: int) -> tuple[int, None]:
+    services.ticket_delete(actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id))
+    return 204, None
+
+
+@router.get("/{int:ticket_id}/threads", response={200: ThreadListOut, **ERRORS}, summary="List replies and messages")
+def list_threads(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
+    ticket = _visible_ticket(request, ticket_id)
+    result = paginate(thread_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
+    return {"items": [thread_out(thread) for thread in result.items], "next_cursor": result.next_cursor}
+
+
+@router.post("/{int:ticket_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Reply to the customer")
+def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+    ticket = _visible_ticket(request, ticket_id)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        thread = services.ticket_reply(
+            actor=_actor(request), source=Source.API, ticket=ticket, data=ReplyInput(**payload.model_dump())
+        )
+        thread = thread_list(ticket).get(pk=thread.pk)
+        return 201, ThreadOut.model_validate(thread_out(thread)).model_dump(mode="json")
+
+    return idempotent(request, create)
+
+
+@router.get("/{int:ticket_id}/comments", response={200: CommentListOut, **ERRORS}, summary="List comments")
+def list_comments(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
+    ticket = _visible_ticket(request, ticket_id)
+    result = paginate(comment_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
+    return {"items": [comment_out(comment) for comment in result.items], "next_cursor": result.next_cursor}
+
+
+@router.post("/{int:ticket_id}/comments", response={201: CommentOut, **ERRORS}, summary="Add a comment")
+def add_comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> tuple[int, dict[str, Any]]:
+    ticket = _visible_ticket(request, ticket_id)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        data = CommentInput(
+            body=payload.body,
+            is_public=payload.public,
+            mention_ids=payload.mention_ids,
+            attachment_ids=payload.attachment_ids,
+        )
+        comment = services.ticket_comment(actor=_actor(request), source=Source.API, ticket=ticket, data=data)
+        comment = comment_list(ticket).get(pk=comment.pk)
+        return 201, CommentOut.model_validate(comment_out(comment)).model_dump(mode="json")
+
+    return idempotent(request, create)
+
+
+@router.get("/{int:ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log")
+def history(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
+    ticket = _visible_ticket(request, ticket_id)
+    result = paginate(event_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
+    return {"items": [event_out(event) for event in result.items], "next_cursor": result.next_cursor}
+
+
+@router.get("/{int:ticket_id}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="List attachments")
+def list_attachments(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
+    ticket = _visible_ticket(request, ticket_id)
+    return [attachment_out(attachment) for attachment in ticket.attachments.order_by("id")]
+
+
+@router.post(
+    "/{int:ticket_id}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    summary="Upload an attachment",
+    description="Multipart upload (field `file`). Pass the returned id in `attachment_ids` of a reply or comment.",
+)
+def upload_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+    ticket = _visible_ticket(request, ticket_id)
+    attachment = services.attachment_add(
+        actor=_actor(request), source=Source.API, ticket=ticket, filename=file.name or "", content=file, size=file.size
+    )
+    return 201, attachment_out(attachment)
+
+
+@router.get(
+    "/{int:ticket_id}/attachments/{int:attachment_id}/download",
+    response={200: None, **ERRORS},
+    summary="Download an attachment",
+)
+def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
+    attachment = attachment_get(request.auth, attachment_id)
+    if attachment is None or attachment.ticket_id != ticket_id:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@router.post("/{int:ticket_id}/tags", response={200: TicketOut, **ERRORS}, summary="Add or remove tags")
+def change_tags(request: HttpRequest, ticket_id: int, payload: TagsIn) -> dict[str, Any]:
+    ticket = _visible_ticket(request, ticket_id)
+    services.ticket_tag(actor=_actor(request), source=Source.API, ticket=ticket, add=payload.add, remove=payload.remove)
+    return _ticket_json(ticket.pk, request)
+
+
+def _follower(request: HttpRequest, payload: FollowIn) -> Any:
+    user_model = type(request.auth)
+    return get_object_or_404(user_model, pk=payload.user_id, is_active=True) if payload.user_id else request.auth
+
+
+@router.post("/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Follow a ticket")
+def follow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int, None]:
+    ticket = _visible_ticket(request, ticket_id)
+    services.ticket_follow(actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload))
+    return 204, None
+
+
+@router.delete("/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket")
+def unfollow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int, None]:
+    ticket = _visible_ticket(request, ticket_id)
+    services.ticket_follow(
+        actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload), follow=False
+    )
+    return 204, None
+
+
+@catalog_router.get("/statuses", response={200: list[StatusOut], **ERRORS}, summary="Ticket statuses")
+def statuses(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"id": s.pk, "name": s.name, "name_en": s.name_en, "type": s.status_type, "order": s.order, "is_default": s.is_default}
+        for s in status_list()
+    ]
+
+
+@catalog_router.get("/priorities", response={200: list[PriorityOut], **ERRORS}, summary="Ticket priorities")
+def priorities(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"id": p.pk, "name": p.name, "name_en": p.name_en, "colour": p.colour, "order": p.order, "is_default": p.is_default}
+        for p in priority_list()
+    ]

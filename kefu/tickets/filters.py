@@ -1,0 +1,98 @@
+"""Filtering ticket lists: one implementation for the API, the console and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from kefu.core.errors import ValidationFailed
+from kefu.org.models import User
+from kefu.search.selectors import filter_tickets_by_text
+from kefu.tickets.models import Channel, StatusType, Ticket
+from kefu.tickets.selectors import priority_lookup, status_lookup
+
+SORTS = ("-created_at", "created_at", "-updated_at", "updated_at", "-number", "number")
+
+
+@dataclass
+class TicketFilters:
+    status: str | None = None
+    status_type: str | None = None
+    priority: str | None = None
+    department_id: int | None = None
+    assignee_id: str | None = None
+    contact_id: int | None = None
+    account_id: int | None = None
+    channel: str | None = None
+    tag: str | None = None
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    q: str | None = None
+
+
+def _reference(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def apply_ticket_filters(queryset: QuerySet[Ticket], filters: TicketFilters, *, user: User | None) -> QuerySet[Ticket]:
+    errors: dict[str, str] = {}
+    if filters.status:
+        status = status_lookup(_reference(filters.status))
+        if status is None:
+            errors["status"] = _("Unknown status.")
+        else:
+            queryset = queryset.filter(status=status)
+    if filters.status_type:
+        if filters.status_type not in StatusType.values:
+            errors["status_type"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(StatusType.values)}
+        else:
+            queryset = queryset.filter(status__status_type=filters.status_type)
+    if filters.priority:
+        priority = priority_lookup(_reference(filters.priority))
+        if priority is None:
+            errors["priority"] = _("Unknown priority.")
+        else:
+            queryset = queryset.filter(priority=priority)
+    if filters.channel:
+        if filters.channel not in Channel.values:
+            errors["channel"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}
+        else:
+            queryset = queryset.filter(channel=filters.channel)
+    if filters.assignee_id:
+        value = filters.assignee_id
+        if value == "me":
+            queryset = queryset.filter(assignee=user)
+        elif value == "none":
+            queryset = queryset.filter(assignee__isnull=True)
+        elif value.isdigit() and len(value) < 19:
+            queryset = queryset.filter(assignee_id=int(value))
+        else:
+            errors["assignee_id"] = _("Use an id, me or none.")
+    if errors:
+        raise ValidationFailed(_("The filters are not valid."), fields=errors)
+
+    exact = {
+        "department_id": filters.department_id,
+        "contact_id": filters.contact_id,
+        "account_id": filters.account_id,
+        "created_at__gte": filters.created_after,
+        "created_at__lt": filters.created_before,
+        "updated_at__gte": filters.updated_after,
+        "updated_at__lt": filters.updated_before,
+    }
+    queryset = queryset.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
+    if filters.tag:
+        queryset = queryset.filter(tags__name__iexact=filters.tag.strip())
+    if filters.q and filters.q.strip():
+        query = filters.q.strip()
+        number = query.lstrip("#")
+        if number.isdigit() and len(number) < 19:
+            queryset = queryset.filter(Q(number=int(number)) | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query)))
+        else:
+            queryset = filter_tickets_by_text(queryset, query)
+    return queryset

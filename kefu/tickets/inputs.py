@@ -1,0 +1,75 @@
+"""Framework-free inputs for the ticket services; every channel builds one of these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ContactRef:
+    """Who the ticket is for: an existing contact by id, or an email address to find or create."""
+
+    contact_id: int | None = None
+    email: str = ""
+    name: str = ""
+
+
+@dataclass
+class TicketCreateInput:
+    subject: str
+    department_id: int
+    contact: ContactRef
+    description: str = ""
+    status: int | str | None = None
+    priority: int | str | None = None
+    channel: str = "web"
+    assignee_id: int | None = None
+    team_id: int | None = None
+    account_id: int | None = None
+    brand_id: int | None = None
+    parent_id: int | None = None
+    category: str = ""
+    sub_category: str = ""
+    product: str = ""
+    language: str = ""
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    first_response_due_at: dt.datetime | None = None
+    resolution_due_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None
+    """Only imports may backdate a ticket; every other source gets the current time."""
+
+
+@dataclass
+class ReplyInput:
+    body: str
+    to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    bcc: list[str] = field(default_factory=list)
+    attachment_ids: list[int] = field(default_factory=list)
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class CommentInput:
+    body: str
+    is_public: bool = False
+    mention_ids: list[int] = field(default_factory=list)
+    attachment_ids: list[int] = field(default_factory=list)
+    created_at: dt.datetime | None = None
+
+
+@dataclass
+class MessageInput:
+    """A message from the customer on an existing ticket."""
+
+    body: str
+    from_address: str = ""
+    subject: str = ""
+    channel: str = ""
+    cc: list[str] = field(default_factory=list)
+    message_id: str = ""
+    attachment_ids: list[int] = field(default_factory=list)
+    created_at: dt.datetime | None = None

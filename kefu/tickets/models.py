@@ -1,0 +1,235 @@
+"""Tickets and their conversation: the records every channel, rule and report works on."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.i18n import BilingualNameMixin
+
+
+class StatusType(models.TextChoices):
+    OPEN = "open", _("Open")
+    ON_HOLD = "on_hold", _("On hold")
+    CLOSED = "closed", _("Closed")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    WEB = "web", _("Web")
+    PORTAL = "portal", _("Portal")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    SOCIAL = "social", _("Social")
+    API = "api", _("API")
+    WIDGET = "widget", _("Widget")
+    FORUM = "forum", _("Forum")
+
+
+class Status(BilingualNameMixin):
+    """A ticket status an administrator configured; its ``status_type`` is what SLAs and reports read."""
+
+    status_type = models.CharField(_("status type"), max_length=16, choices=StatusType.choices)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_default = models.BooleanField(_("default for new tickets"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="tickets_status_unique_name")]
+
+
+class Priority(BilingualNameMixin):
+    """A priority level with its colour; ``order`` 0 is the most urgent."""
+
+    colour = models.CharField(_("colour"), max_length=7, default="#6c757d")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_default = models.BooleanField(_("default for new tickets"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="tickets_priority_unique_name")]
+
+
+class TicketNumberSequence(models.Model):
+    """The counter behind ticket numbers.
+
+    Incremented with an UPDATE in the same transaction that inserts the ticket: the row lock serialises
+    concurrent creators on PostgreSQL, and a rolled-back creation rolls the counter back too, so numbers
+    are gap-free and never reused.
+    """
+
+    last_value = models.BigIntegerField(default=0)
+
+
+class Ticket(models.Model):
+    """One customer request, from first message to closure, whatever channel it came through."""
+
+    number = models.BigIntegerField(_("number"), unique=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="tickets")
+    team = models.ForeignKey("org.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+    )
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="tickets")
+    account = models.ForeignKey(
+        "contacts.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    brand = models.ForeignKey("org.Brand", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="tickets")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    sub_category = models.CharField(_("sub-category"), max_length=100, blank=True)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    tags = models.ManyToManyField("core.Tag", blank=True, related_name="tickets")
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets")
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
+            models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
+            models.Index(fields=["department", "created_at", "id"], name="ticket_dept_created_idx"),
+            models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee_created_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="ticket_status_created_idx"),
+            models.Index(fields=["priority", "created_at", "id"], name="ticket_priority_created_idx"),
+            models.Index(fields=["contact", "created_at"], name="ticket_contact_created_idx"),
+            models.Index(fields=["account", "created_at"], name="ticket_account_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+
+class Thread(models.Model):
+    """A public message on a ticket, from the customer (inbound) or to them (outbound)."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("From the customer")
+        OUTBOUND = "out", _("To the customer")
+
+    class Delivery(models.TextChoices):
+        NONE = "", _("Not sent by email")
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="threads")
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_address = models.CharField(_("from"), max_length=320, blank=True)
+    to = models.JSONField(_("to"), default=list, blank=True)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    bcc = models.JSONField(_("bcc"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body_html = models.TextField(_("body (HTML)"))
+    body_text = models.TextField(_("body (text)"))
+    message_id = models.CharField(max_length=998, blank=True, db_index=True)
+    delivery_status = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
+    delivery_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="thread_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}/{self.pk}"
+
+
+class Comment(models.Model):
+    """A note on a ticket: internal (agents only) or public (the customer sees it in the portal)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body_html = models.TextField(_("body (HTML)"))
+    body_text = models.TextField(_("body (text)"))
+    is_public = models.BooleanField(_("public"), default=False)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}/c{self.pk}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket, optionally tied to the thread or comment it came with."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to="tickets/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    size = models.BigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(models.Model):
+    """One change to a ticket: the timeline, the audit trail for tickets and the input for metrics."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(_("time"))
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_name = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=16)
+    action = models.CharField(max_length=32)
+    field = models.CharField(max_length=64, blank=True)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="ticketevent_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.field}"

@@ -1,0 +1,230 @@
+"""The JSON shapes of tickets and their conversation in the REST API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from kefu.core.api_types import Id, Text, text
+from kefu.tickets.filters import SORTS
+from kefu.tickets.models import Channel
+
+ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+Language = Literal["zh-hans", "en", ""]
+Sort = Literal[SORTS]  # type: ignore[valid-type]
+TagName = text(64)
+
+
+class ContactRefIn(Schema):
+    email: text(254, min_length=3) = Field(examples=["wang.fang@example.com"])  # type: ignore[valid-type]
+    name: text(200) = ""  # type: ignore[valid-type]
+
+
+class TicketFieldsIn(Schema):
+    """Fields shared by create and update; every one is optional on update."""
+
+    description: text(200_000) | None = Field(None, examples=["打印机无法连接 Wi-Fi，重启后仍然不行。"])  # type: ignore[valid-type]
+    department_id: Id | None = None
+    contact_id: Id | None = None
+    account_id: Id | None = None
+    assignee_id: Id | None = None
+    team_id: Id | None = None
+    brand_id: Id | None = None
+    parent_id: Id | None = None
+    status: text(100) | None = Field(None, examples=["处理中"])  # type: ignore[valid-type]
+    status_id: Id | None = None
+    priority: text(100) | None = Field(None, examples=["高"])  # type: ignore[valid-type]
+    priority_id: Id | None = None
+    channel: ChannelName | None = None  # type: ignore[valid-type]
+    category: text(100) | None = None  # type: ignore[valid-type]
+    sub_category: text(100) | None = None  # type: ignore[valid-type]
+    product: text(100) | None = None  # type: ignore[valid-type]
+    language: Language | None = None
+    tags: list[TagName] | None = Field(None, max_length=50, examples=[["打印机", "wifi"]])  # type: ignore[valid-type]
+    custom_fields: dict[Text, Any] | None = None
+    first_response_due_at: dt.datetime | None = None
+    resolution_due_at: dt.datetime | None = None
+
+
+class TicketCreateIn(TicketFieldsIn):
+    subject: text(255, min_length=1) = Field(examples=["打印机无法连接网络"])  # type: ignore[valid-type]
+    department_id: Id
+    contact: ContactRefIn | None = None
+
+
+class TicketUpdateIn(TicketFieldsIn):
+    subject: text(255, min_length=1) | None = None  # type: ignore[valid-type]
+
+
+class TicketOut(Schema):
+    id: int
+    number: int
+    display_number: str
+    subject: str
+    description: str
+    status: str
+    status_id: int
+    status_type: str
+    priority: str
+    priority_id: int
+    department_id: int
+    team_id: int | None
+    assignee_id: int | None
+    contact_id: int
+    account_id: int | None
+    brand_id: int | None
+    parent_id: int | None
+    channel: str
+    category: str
+    sub_category: str
+    product: str
+    language: str
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    first_response_due_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+    first_responded_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class TicketListOut(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class TicketFiltersIn(Schema):
+    status: text(100) | None = Field(None, description="A status name (中文 or English) or id.")  # type: ignore[valid-type]
+    status_type: Literal["open", "on_hold", "closed"] | None = None
+    priority: text(100) | None = Field(None, description="A priority name or id.")  # type: ignore[valid-type]
+    department_id: Id | None = None
+    assignee_id: text(20) | None = Field(None, description="An agent's user id, `me` or `none`.")  # type: ignore[valid-type]
+    contact_id: Id | None = None
+    account_id: Id | None = None
+    channel: ChannelName | None = None  # type: ignore[valid-type]
+    tag: text(64) | None = None  # type: ignore[valid-type]
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    q: text(500) | None = Field(None, description="Words in the subject or conversation; Chinese is segmented.")  # type: ignore[valid-type]
+    sort: Sort = "-created_at"  # type: ignore[valid-type]
+    limit: int = Field(25, ge=1, le=100)
+    cursor: text(500) | None = None  # type: ignore[valid-type]
+
+
+class PageIn(Schema):
+    limit: int = Field(50, ge=1, le=100)
+    cursor: text(500) | None = None  # type: ignore[valid-type]
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    size: int
+    content_type: str
+    thread_id: int | None
+    comment_id: int | None
+    created_at: dt.datetime
+
+
+class ReplyIn(Schema):
+    body: text(200_000, min_length=1) = Field(examples=["您好，请尝试将路由器恢复出厂设置后重新连接。"])  # type: ignore[valid-type]
+    to: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    cc: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    bcc: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class ThreadOut(Schema):
+    id: int
+    direction: str
+    channel: str
+    author_user_id: int | None
+    author_contact_id: int | None
+    from_address: str
+    to: list[str]
+    cc: list[str]
+    subject: str
+    body_html: str
+    body_text: str
+    delivery_status: str
+    attachments: list[AttachmentOut]
+    created_at: dt.datetime
+
+
+class ThreadListOut(Schema):
+    items: list[ThreadOut]
+    next_cursor: str | None
+
+
+class CommentIn(Schema):
+    body: text(200_000, min_length=1) = Field(examples=["@张伟 这个客户是 VIP，请优先处理。"])  # type: ignore[valid-type]
+    public: bool = False
+    mention_ids: list[Id] = Field(default_factory=list, max_length=50)
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class CommentOut(Schema):
+    id: int
+    author_id: int | None
+    body_html: str
+    body_text: str
+    public: bool
+    mention_ids: list[int]
+    attachments: list[AttachmentOut]
+    created_at: dt.datetime
+
+
+class CommentListOut(Schema):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class EventOut(Schema):
+    id: int
+    created_at: dt.datetime
+    actor_kind: str
+    actor_id: int | None
+    actor_name: str
+    source: str
+    action: str
+    field: str
+    old_value: Any
+    new_value: Any
+
+
+class EventListOut(Schema):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class TagsIn(Schema):
+    add: list[TagName] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    remove: list[TagName] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+
+
+class FollowIn(Schema):
+    user_id: Id | None = Field(None, description="Defaults to the caller.")
+
+
+class StatusOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    type: str
+    order: int
+    is_default: bool
+
+
+class PriorityOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    colour: str
+    order: int
+    is_default: bool

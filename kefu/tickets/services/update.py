@@ -1,0 +1,141 @@
+"""Changing a ticket's fields: properties, assignment, status and deletion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.actors import Actor, Source
+from kefu.core.errors import ValidationFailed
+from kefu.core.events import publish
+from kefu.org import permissions
+from kefu.org.selectors import agent_access
+from kefu.tickets.models import StatusType, Ticket
+from kefu.tickets.services.authorization import authorize
+from kefu.tickets.services.fields import REFERENCE_FIELDS, clean_ticket_fields
+from kefu.tickets.services.history import Change, record_changes, snapshot
+
+_ACTION_BY_FIELD = {"assignee": "assigned", "team": "assigned", "status": "status_changed"}
+
+
+def _loggable(field: str, value: Any) -> Any:
+    if field in REFERENCE_FIELDS:
+        return snapshot(value)
+    if field == "tags":
+        return sorted(tag.name for tag in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _current(ticket: Ticket, field: str) -> Any:
+    if field == "tags":
+        return list(ticket.tags.all())
+    return getattr(ticket, field)
+
+
+def _same(field: str, old: Any, new: Any) -> bool:
+    if field in REFERENCE_FIELDS:
+        return (old.pk if old else None) == (new.pk if new else None)
+    if field == "tags":
+        return {tag.pk for tag in old} == {tag.pk for tag in new}
+    return old == new
+
+
+def _check_permissions(actor: Actor, ticket: Ticket, fields: set[str]) -> None:
+    authorize(actor, ticket, None)
+    if fields & {"assignee_id", "team_id"}:
+        authorize(actor, ticket, permissions.TICKET_ASSIGN)
+    if fields - {"assignee_id", "team_id"}:
+        authorize(actor, ticket, permissions.TICKET_EDIT)
+
+
+def _follow_department(ticket: Ticket, cleaned: dict[str, Any]) -> None:
+    """Moving a ticket to another department drops a team and assignee who do not belong there."""
+    department = cleaned.get("department")
+    if department is None or department.pk == ticket.department_id:
+        return
+    team = cleaned.get("team", ticket.team)
+    if team is not None and team.department_id != department.pk:
+        cleaned["team"] = None
+    assignee = cleaned.get("assignee", ticket.assignee)
+    if assignee is not None and not agent_access(assignee).can_see_department(department.pk):
+        cleaned["assignee"] = None
+
+
+def ticket_update(
+    *, actor: Actor, source: Source, ticket: Ticket, changes: Mapping[str, Any], at: dt.datetime | None = None
+) -> Ticket:
+    """Apply a partial change of fields; each field that really changed becomes one event.
+
+    ``at`` backdates the change and is honoured for imports only.
+    """
+    if not changes:
+        raise ValidationFailed(_("Nothing to change."), fields={"__all__": _("Give at least one field.")})
+    _check_permissions(actor, ticket, set(changes))
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related(
+            "status", "priority", "department", "team", "assignee", "contact", "account", "brand", "parent"
+        ).get(pk=ticket.pk)
+        cleaned = clean_ticket_fields(ticket, changes)
+        _follow_department(ticket, cleaned)
+        now = at if (source is Source.IMPORT and at) else timezone.now()
+        recorded: list[Change] = []
+        for field, new in cleaned.items():
+            old = _current(ticket, field)
+            if _same(field, old, new):
+                continue
+            recorded.append(Change(_ACTION_BY_FIELD.get(field, "updated"), field, _loggable(field, old), _loggable(field, new)))
+            if field == "tags":
+                ticket.tags.set(new)
+            else:
+                setattr(ticket, field, new)
+        if not recorded:
+            return ticket
+        if "status" in cleaned:
+            _apply_status_timestamps(ticket, now)
+        ticket.updated_at = now
+        ticket.save()
+        record_changes(ticket=ticket, actor=actor, source=source, changes=recorded, at=now)
+        publish(
+            "ticket.updated",
+            ticket_id=ticket.pk,
+            fields=[change.field for change in recorded],
+            actor_kind=actor.kind.value,
+            source=source.value,
+        )
+    return ticket
+
+
+def _apply_status_timestamps(ticket: Ticket, now: dt.datetime) -> None:
+    if ticket.status.status_type == StatusType.CLOSED:
+        ticket.closed_at = ticket.closed_at or now
+    else:
+        ticket.closed_at = None
+
+
+def ticket_assign(*, actor: Actor, source: Source, ticket: Ticket, assignee_id: int | None) -> Ticket:
+    return ticket_update(actor=actor, source=source, ticket=ticket, changes={"assignee_id": assignee_id})
+
+
+def ticket_set_status(*, actor: Actor, source: Source, ticket: Ticket, status: int | str) -> Ticket:
+    """Move to ``status`` (an id or a name): closing sets ``closed_at``, reopening clears it."""
+    return ticket_update(actor=actor, source=source, ticket=ticket, changes={"status": status})
+
+
+def ticket_delete(*, actor: Actor, source: Source, ticket: Ticket) -> Ticket:
+    """Move a ticket to the trash. Its number stays taken; the data stays for audit and restore."""
+    authorize(actor, ticket, permissions.TICKET_DELETE)
+    with transaction.atomic():
+        now = timezone.now()
+        ticket.deleted_at = now
+        ticket.updated_at = now
+        ticket.save(update_fields=["deleted_at", "updated_at"])
+        record_changes(ticket=ticket, actor=actor, source=source, changes=[Change("deleted")], at=now)
+        publish("ticket.deleted", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
+    return ticket
