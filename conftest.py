@@ -1,0 +1,25 @@
+"""Test configuration shared by every app's tests and the cross-app tests under tests/."""
+
+from __future__ import annotations
+
+import pytest
+
+from kefu.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Attachments of one test never meet another's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline():
+    """Queued tasks run in the test process when their transaction commits.
+
+    Tests that need the real worker and broker start them (see tests/integration/test_worker.py).
+    """
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

@@ -1,0 +1,26 @@
+"""Ticket factories. ``TicketFactory`` writes rows directly for setting up reads; tests of behaviour
+create tickets through ``ticket_create`` (see ``create_ticket`` in conftest)."""
+
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from kefu.contacts.tests.factories import ContactFactory
+from kefu.org.tests.factories import DepartmentFactory
+from kefu.tickets.models import Priority, Status, Ticket
+from kefu.tickets.services.numbering import next_ticket_number
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Ticket
+
+    number = factory.LazyFunction(next_ticket_number)
+    subject = factory.Sequence(lambda n: f"打印机无法连接 {n}")
+    department = factory.SubFactory(DepartmentFactory)
+    contact = factory.SubFactory(ContactFactory)
+    status = factory.LazyFunction(lambda: Status.objects.get(name="新建"))
+    priority = factory.LazyFunction(lambda: Priority.objects.get(name="中"))
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.LazyAttribute(lambda ticket: ticket.created_at)
