@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kefu.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read English unless they ask for Chinese (Accept-Language or ``translation.override``)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

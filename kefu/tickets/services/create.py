@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.errors import ValidationFailed
 from kefu.core.events import publish
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
@@ -51,8 +51,6 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
     with transaction.atomic():
         raw["contact_id"] = _resolve_contact(actor, source, data)
         cleaned = clean_ticket_fields(None, raw)
-        if cleaned["status"] is None or cleaned["priority"] is None:
-            raise NotFound(_("No default status or priority is configured."))
         tags = cleaned.pop("tags", [])
         now = timezone.now()
         created_at = data.created_at if (source is Source.IMPORT and data.created_at) else now

@@ -148,14 +148,14 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         usable = isinstance(value, int | str) and not isinstance(value, bool)
         status = status_lookup(value) if usable or (value is None and ticket is None) else None
         if status is None:
-            errors["status"] = _("Unknown status.")
+            errors["status"] = _("No default status is configured.") if value is None else _("Unknown status.")
         cleaned["status"] = status
     if "priority" in raw:
         value = raw["priority"]
         usable = isinstance(value, int | str) and not isinstance(value, bool)
         priority = priority_lookup(value) if usable or (value is None and ticket is None) else None
         if priority is None:
-            errors["priority"] = _("Unknown priority.")
+            errors["priority"] = _("No default priority is configured.") if value is None else _("Unknown priority.")
         cleaned["priority"] = priority
     if "tags" in raw:
         if not isinstance(raw["tags"], list):

@@ -1,0 +1,1 @@
+"""Kefu's reproducible benchmark suite (``kefu bench``): a bulk seeder and an HTTP runner (BENCHMARKS.md)."""

@@ -1,0 +1,85 @@
+import pytest
+
+from kefu.core.actors import Actor, Source
+from kefu.search.segmentation import query_terms, segment_document
+from kefu.search.selectors import filter_tickets_by_text
+from kefu.search.services import tickets_index, tickets_reindex_all
+from kefu.tickets.inputs import CommentInput, ReplyInput
+from kefu.tickets.models import Ticket
+from kefu.tickets.services import ticket_comment, ticket_delete, ticket_reply
+
+
+def _found(query):
+    return sorted(filter_tickets_by_text(Ticket.objects.all(), query).values_list("subject", flat=True))
+
+
+def test_chinese_is_cut_into_words_and_queries_into_words_the_documents_contain():
+    document = segment_document("打印机无法连接网络").split()
+    assert {"打印", "打印机", "无法", "连接", "网络"} <= set(document)
+    assert set(query_terms("打印机 网络")) <= set(document)
+    assert query_terms("Printer, OFFLINE!") == ["printer", "offline"]
+    assert query_terms("！？。，") == []
+
+
+@pytest.fixture
+def printer(create_ticket, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return create_ticket(subject="打印机无法连接网络", description="Printer shows error E-42")
+
+
+@pytest.fixture
+def refund(create_ticket, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return create_ticket(subject="重复扣款申请退款", description="Charged twice")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("打印机", ["打印机无法连接网络"]),
+        ("网络 打印机", ["打印机无法连接网络"]),
+        ("退款", ["重复扣款申请退款"]),
+        ("printer", ["打印机无法连接网络"]),
+        ("CHARGED", ["重复扣款申请退款"]),
+        ("打印机 退款", []),
+        ("路由器", []),
+    ],
+)
+def test_tickets_are_found_by_subject_and_description(printer, refund, query, expected):
+    assert _found(query) == expected
+
+
+@pytest.mark.django_db
+def test_replies_and_comments_are_searchable_once_committed(printer, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_reply(actor=Actor.agent(agent.user), source=Source.WEB, ticket=printer, data=ReplyInput(body="请恢复出厂设置"))
+        ticket_comment(actor=Actor.agent(agent.user), source=Source.WEB, ticket=printer, data=CommentInput(body="疑似固件缺陷"))
+    assert _found("出厂设置") == ["打印机无法连接网络"]
+    assert _found("固件") == ["打印机无法连接网络"]
+
+
+@pytest.mark.django_db
+def test_trashed_tickets_leave_the_index(printer, django_capture_on_commit_callbacks, department):
+    from kefu.org.tests.factories import AgentFactory
+
+    supervisor = AgentFactory(role_key="supervisor", departments=[department])
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_delete(actor=Actor.agent(supervisor.user), source=Source.API, ticket=printer)
+    assert _found("打印机") == []
+
+
+@pytest.mark.django_db
+def test_reindexing_is_repeatable(printer, refund):
+    assert tickets_index([printer.pk, printer.pk]) == 1
+    assert tickets_reindex_all(batch_size=1) == 2
+    assert _found("打印机") == ["打印机无法连接网络"]
+
+
+@pytest.mark.django_db
+def test_query_syntax_characters_are_searched_as_text(printer):
+    for hostile in ["AND OR NOT", "NEAR(x", "e-42'; DROP TABLE x; --", "a:b"]:
+        assert _found(hostile) == []
+    for punctuation_only in ['"', "*", "^", "()"]:
+        assert _found(punctuation_only) == ["打印机无法连接网络"], "a query without words does not filter"
+    assert _found("E-42") == ["打印机无法连接网络"]

@@ -1,0 +1,148 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kefu.core.actors import Actor, Source
+from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.org.tests.factories import AgentFactory, TeamFactory
+from kefu.tickets.models import Ticket
+from kefu.tickets.services import ticket_assign, ticket_delete, ticket_set_status, ticket_update
+
+
+@pytest.fixture
+def ticket(create_ticket):
+    return create_ticket()
+
+
+def _events(ticket):
+    return list(ticket.events.order_by("id").values_list("action", "field", "old_value", "new_value"))[1:]
+
+
+@pytest.mark.django_db
+def test_each_changed_field_becomes_one_event_with_names_remembered(ticket, agent):
+    ticket_update(
+        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket,
+        changes={"priority": "High", "subject": "打印机离线", "category": "故障"},
+    )  # fmt: skip
+    ticket.refresh_from_db()
+    assert (ticket.priority.name, ticket.subject, ticket.category) == ("高", "打印机离线", "故障")
+    assert sorted(_events(ticket)) == sorted(
+        [
+            ("updated", "priority", {"id": 3, "name": "中"}, {"id": 2, "name": "高"}),
+            ("updated", "subject", "打印机无法连接网络", "打印机离线"),
+            ("updated", "category", "", "故障"),
+        ]
+    )
+
+
+@pytest.mark.django_db
+def test_an_update_that_changes_nothing_records_nothing(ticket, agent):
+    before = ticket.updated_at
+    ticket_update(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, changes={"priority": "中"})
+    ticket.refresh_from_db()
+    assert _events(ticket) == []
+    assert ticket.updated_at == before
+
+
+@pytest.mark.django_db
+def test_closing_sets_closed_at_and_reopening_clears_it(ticket, agent):
+    ticket_set_status(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, status="已关闭")
+    ticket.refresh_from_db()
+    assert ticket.closed_at is not None
+    assert ticket.status.status_type == "closed"
+
+    ticket_set_status(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, status="In progress")
+    ticket.refresh_from_db()
+    assert ticket.closed_at is None
+    assert [event[0] for event in _events(ticket)] == ["status_changed", "status_changed"]
+
+
+@pytest.mark.django_db
+def test_assignment_checks_the_department_and_logs_an_assigned_event(ticket, agent, other_agent):
+    with pytest.raises(ValidationFailed) as excinfo:
+        ticket_assign(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, assignee_id=other_agent.user.pk)
+    assert set(excinfo.value.fields) == {"assignee_id"}
+
+    ticket_assign(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, assignee_id=agent.user.pk)
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent.user
+    assert _events(ticket) == [("assigned", "assignee", None, {"id": agent.user.pk, "name": "张伟"})]
+
+
+@pytest.mark.django_db
+def test_moving_to_another_department_drops_a_team_and_assignee_who_do_not_belong(ticket, agent, other_department):
+    team = TeamFactory(department=ticket.department)
+    ticket_update(
+        actor=Actor.system(), source=Source.AUTOMATION, ticket=ticket, changes={"team_id": team.pk, "assignee_id": agent.user.pk}
+    )
+    ticket_update(actor=Actor.system(), source=Source.AUTOMATION, ticket=ticket, changes={"department_id": other_department.pk})
+    ticket.refresh_from_db()
+    assert (ticket.department, ticket.team, ticket.assignee) == (other_department, None, None)
+
+
+@pytest.mark.django_db
+def test_a_team_of_another_department_is_refused(ticket, other_department):
+    team = TeamFactory(department=other_department)
+    with pytest.raises(ValidationFailed) as excinfo:
+        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"team_id": team.pk})
+    assert excinfo.value.fields == {"team_id": "The team belongs to another department."}
+
+
+@pytest.mark.django_db
+def test_an_agent_of_another_department_gets_not_found_and_nothing_changes(ticket, other_agent):
+    with pytest.raises(NotFound):
+        ticket_update(actor=Actor.agent(other_agent.user), source=Source.API, ticket=ticket, changes={"subject": "x"})
+    ticket.refresh_from_db()
+    assert ticket.subject == "打印机无法连接网络"
+    assert _events(ticket) == []
+
+
+@pytest.mark.django_db
+def test_a_light_agent_cannot_change_fields(ticket, light_agent):
+    with pytest.raises(PermissionDenied):
+        ticket_update(actor=Actor.agent(light_agent.user), source=Source.WEB, ticket=ticket, changes={"priority": "高"})
+    ticket.refresh_from_db()
+    assert ticket.priority.name == "中"
+
+
+@pytest.mark.django_db
+def test_unknown_fields_and_empty_changes_are_refused(ticket):
+    with pytest.raises(ValidationFailed) as excinfo:
+        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"number": 9})
+    assert excinfo.value.fields == {"number": "Unknown field."}
+    with pytest.raises(ValidationFailed):
+        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={})
+
+
+@pytest.mark.django_db
+def test_due_dates_need_an_offset(ticket):
+    naive = dt.datetime(2026, 12, 1, 9, 0)  # noqa: DTZ001
+    with pytest.raises(ValidationFailed) as excinfo:
+        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": naive})
+    assert set(excinfo.value.fields) == {"resolution_due_at"}
+    due = timezone.now() + dt.timedelta(hours=8)
+    ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": due})
+    ticket.refresh_from_db()
+    assert ticket.resolution_due_at == due
+
+
+@pytest.mark.django_db
+def test_a_ticket_cannot_be_its_own_parent(ticket, create_ticket):
+    with pytest.raises(ValidationFailed):
+        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"parent_id": ticket.pk})
+    parent = create_ticket()
+    ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"parent_id": parent.pk})
+    ticket.refresh_from_db()
+    assert ticket.parent == parent
+
+
+@pytest.mark.django_db
+def test_deleting_needs_the_right_and_moves_the_ticket_to_the_trash(ticket, agent, department):
+    with pytest.raises(PermissionDenied):
+        ticket_delete(actor=Actor.agent(agent.user), source=Source.API, ticket=ticket)
+    supervisor = AgentFactory(role_key="supervisor", departments=[department])
+    ticket_delete(actor=Actor.agent(supervisor.user), source=Source.API, ticket=ticket)
+    assert Ticket.objects.get(pk=ticket.pk).deleted_at is not None
+    with pytest.raises(NotFound):
+        ticket_update(actor=Actor.agent(supervisor.user), source=Source.API, ticket=ticket, changes={"subject": "x"})
