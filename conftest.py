@@ -7,6 +7,8 @@ from django.utils import translation
 
 from kefu.celery import app as celery_app
 
+pytest_plugins = ["tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):

@@ -124,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--details", type=int, default=100)
     run.add_argument("--searches-per-term", type=int, default=25)
     run.add_argument("--scenario-seconds", type=float, default=180.0, help="time budget of each scenario")
+    run.add_argument("--quiet-pct", type=float, default=25.0, help="start a run when the CPU is this idle…")
+    run.add_argument("--quiet-wait", type=float, default=600.0, help="…or after waiting this many seconds")
     run.add_argument("--workers", type=int, default=2)
     run.add_argument("--threads", type=int, default=4)
     run.add_argument("--term", action="append", help="search term (repeatable); default: a built-in mix")

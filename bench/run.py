@@ -21,12 +21,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
+import psutil
 from django.db import connection
 
 from bench import corpus
@@ -48,7 +49,7 @@ TARGETS = {
     "search": {"p95_ms": ("<=", 200.0)},
     "memory": {"max_worker_rss_mb": ("<=", 250.0)},
 }
-SEARCH_TERMS = ["打印机", "发票", "无法", "退款 到账", "固件升级", "wifi", "refund", "firmware update"]
+SEARCH_TERMS = ["打印机", "发票", "无法", "退款 到账", "固件升级", "Wi-Fi", "refund", "firmware update"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class RunOptions:
     details: int = 100
     searches_per_term: int = 25
     scenario_seconds: float = 180.0
+    quiet_pct: float = 25.0
+    quiet_wait: float = 600.0
     workers: int = 2
     threads: int = 4
     seed: int = 7
@@ -149,6 +152,74 @@ def scenario(samples: Samples, seconds: float) -> Iterator[Callable[[], bool]]:
 
     yield more
     samples.wall_s = round(time.monotonic() - started, 3)
+
+
+# -- the machine's other load ----------------------------------------------------------------------------
+
+
+def _busy_seconds() -> float:
+    times = psutil.cpu_times()
+    return sum(getattr(times, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq", "steal"))
+
+
+def _database_backend_pids() -> set[int]:
+    if connection.vendor != "postgresql":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return {row[0] for row in cursor.fetchall()}
+
+
+class CpuMeter:
+    """How busy the machine was during a run, and how much of that was not the benchmark.
+
+    The benchmark machine may be shared (other test suites, other services). Its own processes are this
+    process, the gunicorn tree and, on PostgreSQL, the backends connected to the bench database; the
+    rest of the machine's busy CPU time (including hypervisor steal) is reported as ``foreign_pct`` so
+    that a slow run on a busy machine can be told apart from a slow server.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.started = time.monotonic()
+        self.busy = _busy_seconds()
+        self.own = self._own()
+
+    def _own(self) -> dict[int, float]:
+        pids = {os.getpid(), self.server_pid} | _database_backend_pids()
+        with suppress(psutil.Error):
+            pids |= {child.pid for child in psutil.Process(self.server_pid).children(recursive=True)}
+        result = {}
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            result[pid] = times.user + times.system
+        return result
+
+    def stop(self) -> dict[str, float]:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        capacity = elapsed * (os.cpu_count() or 1) / 100
+        busy = _busy_seconds() - self.busy
+        own_now = self._own()
+        own = sum(max(0.0, seconds - self.own.get(pid, 0.0)) for pid, seconds in own_now.items())
+        return {
+            "machine_busy_pct": round(busy / capacity, 1),
+            "bench_pct": round(own / capacity, 1),
+            "foreign_pct": round(max(0.0, busy - own) / capacity, 1),
+        }
+
+
+def wait_for_quiet(options: RunOptions, out: TextIO) -> dict[str, float]:
+    """Wait (bounded by ``quiet_wait`` seconds) until the machine's CPU use is under ``quiet_pct``."""
+    started = time.monotonic()
+    busy = psutil.cpu_percent(interval=2.0)
+    while busy > options.quiet_pct and time.monotonic() - started < options.quiet_wait:
+        out.write(f"    machine {busy:.0f} % busy; waiting for it to calm down\n")
+        out.flush()
+        busy = psutil.cpu_percent(interval=5.0)
+    return {"waited_s": round(time.monotonic() - started, 1), "busy_pct_before": busy}
 
 
 # -- scenarios -----------------------------------------------------------------------------------------
@@ -300,12 +371,15 @@ def one_run(
     out: TextIO,
 ) -> dict[str, Any]:
     payloads = create_payloads(fixture, options.creates + 5, options.seed + run_index)
+    quiet = wait_for_quiet(options, out)
     with WebServer(
         env=server_env, log_dir=log_dir, workers=options.workers, threads=options.threads
     ) as server:
         client = Client(server.base_url, key)
         try:
             warm(client, fixture, options, payloads[options.creates :])
+            assert server.process is not None
+            meter = CpuMeter(server.process.pid)
             results: dict[str, Any] = {}
             results["list_open_page1"] = run_list(
                 client, options, {"status_type": "open", "limit": 25}
@@ -329,6 +403,8 @@ def one_run(
             )
             results["memory"] = server.memory()
             out.write(f"    worker RSS {results['memory']['worker_rss_mb']} MB\n")
+            results["machine_load"] = {**quiet, **meter.stop()}
+            out.write(f"    machine load {results['machine_load']}\n")
         finally:
             client.close()
     return results

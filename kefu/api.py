@@ -66,9 +66,17 @@ def error_response(
     )
 
 
+_SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
+_PARAMETER_NAMES = ("payload", "filters", "page", "data")
+
+
 def _field_name(location: Any) -> str:
-    parts = [str(part) for part in location if part not in ("body", "query", "path", "form", "file", "header")]
-    if parts and parts[0] in ("payload", "filters", "data"):
+    """``("body", "payload", "body")`` → ``"body"``: drop where the value came from and the view's parameter
+    name, and keep the client's own field path (which may itself be called ``body`` or ``file``)."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] in _PARAMETER_NAMES:
         parts = parts[1:]
     return ".".join(parts) or "__all__"
 

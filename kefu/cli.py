@@ -138,6 +138,20 @@ def _search_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    """Run the benchmark suite in ``bench/`` (a source checkout only: it is not part of the package)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "bench" / "main.py").is_file():
+        print("kefu bench: needs a source checkout with the bench/ folder next to kefu/", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(root))
+    from bench.main import main as bench_main
+
+    return bench_main(args.arguments)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kefu", description="Kefu help desk")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -174,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="full-text index maintenance")
     search_commands = search.add_subparsers(dest="search_command", required=True)
     search_commands.add_parser("reindex", help="rebuild the index of every ticket").set_defaults(handler=_search_reindex)
+
+    bench = commands.add_parser("bench", help="seed and measure a benchmark help desk (BENCHMARKS.md)")
+    bench.add_argument("arguments", nargs=argparse.REMAINDER, help="seed … | run … (kefu bench seed --help)")
+    bench.set_defaults(handler=_bench)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -1,13 +1,16 @@
 """Field types shared by the API schemas of every app.
 
-They stop at the edge what no database accepts (NUL characters, lone surrogates, ids beyond 64 bits),
+They stop at the edge what no database accepts (NUL characters, lone surrogates, ids beyond 64 bits,
+times that fall outside the years 1–9999 once converted to UTC),
 so that such input is a 422 naming the field instead of a database error deep in a service.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
@@ -24,7 +27,16 @@ def _storable(value: str) -> str:
     return value
 
 
+def _storable_moment(value: dt.datetime) -> dt.datetime:
+    try:
+        (value if value.tzinfo else timezone.make_aware(value)).astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("must lie between the years 1 and 9999 in UTC") from exc
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
+Moment = Annotated[dt.datetime, AfterValidator(_storable_moment)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 

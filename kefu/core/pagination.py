@@ -7,12 +7,13 @@ checked on the way back in, so a forged or stale cursor is a 400 naming ``cursor
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import DateTimeField, Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from kefu.core.errors import ServiceError
 M = TypeVar("M", bound=Model)
 
 MAX_LIMIT = 100
+MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 25
 
 
@@ -42,20 +44,30 @@ def _encode(sort: str, value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str, sort: str) -> tuple[Any, int]:
+def _bad_cursor() -> BadCursor:
+    return BadCursor(_("The cursor is not valid for this list."), fields={"cursor": _("Not a valid cursor.")})
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def _decode(cursor: str, sort: str, *, temporal: bool) -> tuple[Any, int]:
+    """The sort value and id in ``cursor``, checked to be what this list's sort field can hold."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, value, pk = json.loads(raw)
-        if cursor_sort != sort or not isinstance(pk, int) or isinstance(pk, bool):
+        if cursor_sort != sort or not _is_id(pk):
             raise ValueError
-        if isinstance(value, str):
-            value = parse_datetime(value)
-            if value is None:
+        if temporal:
+            value = parse_datetime(value) if isinstance(value, str) else None
+            if value is None or value.tzinfo is None:
                 raise ValueError
-        elif not isinstance(value, int) or isinstance(value, bool):
+            value = value.astimezone(dt.UTC)  # OverflowError for year 1 or 9999 shifted out of range
+        elif isinstance(value, bool) or not isinstance(value, int) or not -MAX_ID <= value <= MAX_ID:
             raise ValueError
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
-        raise BadCursor(_("The cursor is not valid for this list."), fields={"cursor": _("Not a valid cursor.")}) from None
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError, UnicodeDecodeError, binascii.Error):
+        raise _bad_cursor() from None
     return value, pk
 
 
@@ -64,7 +76,8 @@ def paginate(queryset: QuerySet[M], *, sort: str, limit: int, cursor: str | None
     field = sort.lstrip("-")
     descending = sort.startswith("-")
     if cursor:
-        value, pk = _decode(cursor, sort)
+        temporal = isinstance(queryset.model._meta.get_field(field), DateTimeField)
+        value, pk = _decode(cursor, sort, temporal=temporal)
         # "field <= value AND (field < value OR id < pk)" keeps the range condition usable by the
         # (field, id) index on both databases, unlike a plain OR.
         if descending:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.api_types import Id, Text, text
+from kefu.core.api_types import Id, Moment, Text, text
 from kefu.tickets.filters import SORTS
 from kefu.tickets.models import Channel
 
@@ -45,8 +45,8 @@ class TicketFieldsIn(Schema):
     language: Language | None = None
     tags: list[TagName] | None = Field(None, max_length=50, examples=[["打印机", "wifi"]])  # type: ignore[valid-type]
     custom_fields: dict[Text, Any] | None = None
-    first_response_due_at: dt.datetime | None = None
-    resolution_due_at: dt.datetime | None = None
+    first_response_due_at: Moment | None = None
+    resolution_due_at: Moment | None = None
 
 
 class TicketCreateIn(TicketFieldsIn):
@@ -107,10 +107,10 @@ class TicketFiltersIn(Schema):
     account_id: Id | None = None
     channel: ChannelName | None = None  # type: ignore[valid-type]
     tag: text(64) | None = None  # type: ignore[valid-type]
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    updated_after: dt.datetime | None = None
-    updated_before: dt.datetime | None = None
+    created_after: Moment | None = None
+    created_before: Moment | None = None
+    updated_after: Moment | None = None
+    updated_before: Moment | None = None
     q: text(500) | None = Field(None, description="Words in the subject or conversation; Chinese is segmented.")  # type: ignore[valid-type]
     sort: Sort = "-created_at"  # type: ignore[valid-type]
     limit: int = Field(25, ge=1, le=100)

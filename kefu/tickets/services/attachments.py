@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import unicodedata
@@ -37,14 +38,14 @@ def sniff_content_type(head: bytes) -> str:
     kind = filetype.guess(head)
     if kind is not None:
         return kind.mime
+    if b"\x00" in head:
+        return "application/octet-stream"
+    # A multi-byte character cut at the sniffing boundary is still text; only a file longer than the
+    # sniffed head can have been cut there (an incremental decoder accepts an incomplete tail).
     try:
-        head.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _SNIFF_BYTES)
     except UnicodeDecodeError:
-        # A multi-byte character cut at the sniffing boundary is still text.
-        try:
-            head[:-3].decode("utf-8")
-        except UnicodeDecodeError:
-            return "application/octet-stream"
+        return "application/octet-stream"
     return "text/plain"
 
 

@@ -79,7 +79,8 @@ def ticket_update(
         raise ValidationFailed(_("Nothing to change."), fields={"__all__": _("Give at least one field.")})
     _check_permissions(actor, ticket, set(changes))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().select_related(
+        # of=("self",): PostgreSQL refuses to lock the nullable side of the outer joins (team, assignee…).
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
             "status", "priority", "department", "team", "assignee", "contact", "account", "brand", "parent"
         ).get(pk=ticket.pk)
         cleaned = clean_ticket_fields(ticket, changes)
