@@ -96,7 +96,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthenticated", _("Send a valid API key: Authorization: Bearer <key>."))
+    return error_response(
+        request, 401, "unauthenticated", _("Send a valid API key: Authorization: Bearer <key>.")
+    )
 
 
 @api.exception_handler(HttpError)

@@ -48,7 +48,9 @@ def _run(args: argparse.Namespace) -> int:
         for folder in ("queue", "processed"):
             (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     children = {name: subprocess.Popen(command) for name, command in commands.items()}
-    print(f"Kefu is serving http://{bind}/ (web pid {children['web'].pid}, worker pid {children['worker'].pid})")
+    print(
+        f"Kefu is serving http://{bind}/ (web pid {children['web'].pid}, worker pid {children['worker'].pid})"
+    )
 
     stopping = False
 
@@ -187,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="full-text index maintenance")
     search_commands = search.add_subparsers(dest="search_command", required=True)
-    search_commands.add_parser("reindex", help="rebuild the index of every ticket").set_defaults(handler=_search_reindex)
+    search_commands.add_parser("reindex", help="rebuild the index of every ticket").set_defaults(
+        handler=_search_reindex
+    )
 
     bench = commands.add_parser("bench", help="seed and measure a benchmark help desk (BENCHMARKS.md)")
     bench.add_argument("arguments", nargs=argparse.REMAINDER, help="seed … | run … (kefu bench seed --help)")

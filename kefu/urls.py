@@ -13,7 +13,11 @@ urlpatterns = [
     path("robots.txt", robots),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(template_name="org/login.html", redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="org/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", org_views.home, name="home"),
     path("settings/api-keys/", org_views.api_keys, name="api-keys"),

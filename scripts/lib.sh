@@ -54,5 +54,6 @@ ensure_frontend() {
 
 ensure_messages() {
   ensure_apt msgfmt gettext
-  (cd "$ROOT/kefu" && "$VENV/bin/python" -m django compilemessages --settings=kefu.settings -v 0)
+  (cd "$ROOT" && "$VENV/bin/python" -m django compilemessages --settings=kefu.settings -v 0 \
+    --ignore=.venv --ignore=node_modules --ignore=var)
 }

@@ -62,7 +62,16 @@ def contact_out(contact: Contact) -> dict[str, Any]:
 def account_out(account: Account) -> dict[str, Any]:
     return {
         field: getattr(account, field)
-        for field in ("id", "name", "website", "phone", "industry", "custom_fields", "created_at", "updated_at")
+        for field in (
+            "id",
+            "name",
+            "website",
+            "phone",
+            "industry",
+            "custom_fields",
+            "created_at",
+            "updated_at",
+        )
     }
 
 
@@ -93,7 +102,9 @@ def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> tuple[int,
     actor = _agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
-        data = ContactInput(**{k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None})
+        data = ContactInput(
+            **{k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+        )
         contact = services.contact_create(actor=actor, source=Source.API, data=data)
         return 201, ContactOut.model_validate(contact_out(_contact(contact.pk))).model_dump(mode="json")
 
@@ -110,14 +121,21 @@ def get_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
 def update_contact(request: HttpRequest, contact_id: int, payload: ContactFieldsIn) -> dict[str, Any]:
     actor = _agent(request)
     contact = _contact(contact_id)
-    services.contact_update(actor=actor, source=Source.API, contact=contact, changes=payload.model_dump(exclude_unset=True))
+    services.contact_update(
+        actor=actor, source=Source.API, contact=contact, changes=payload.model_dump(exclude_unset=True)
+    )
     return contact_out(_contact(contact_id))
 
 
 @accounts_router.get("", response={200: AccountListOut, **ERRORS}, summary="List accounts")
 def list_accounts(request: HttpRequest, filters: Query[ListIn]) -> dict[str, Any]:
     _agent(request)
-    page = paginate(account_list(q=(filters.q or "").strip()), sort="-created_at", limit=filters.limit, cursor=filters.cursor)
+    page = paginate(
+        account_list(q=(filters.q or "").strip()),
+        sort="-created_at",
+        limit=filters.limit,
+        cursor=filters.cursor,
+    )
     return {"items": [account_out(account) for account in page.items], "next_cursor": page.next_cursor}
 
 
@@ -126,7 +144,9 @@ def create_account(request: HttpRequest, payload: AccountCreateIn) -> tuple[int,
     actor = _agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
-        data = AccountInput(**{k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None})
+        data = AccountInput(
+            **{k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+        )
         account = services.account_create(actor=actor, source=Source.API, data=data)
         return 201, AccountOut.model_validate(account_out(account)).model_dump(mode="json")
 
@@ -143,6 +163,9 @@ def get_account(request: HttpRequest, account_id: int) -> dict[str, Any]:
 def update_account(request: HttpRequest, account_id: int, payload: AccountFieldsIn) -> dict[str, Any]:
     actor = _agent(request)
     account = services.account_update(
-        actor=actor, source=Source.API, account=_account(account_id), changes=payload.model_dump(exclude_unset=True)
+        actor=actor,
+        source=Source.API,
+        account=_account(account_id),
+        changes=payload.model_dump(exclude_unset=True),
     )
     return account_out(account)

@@ -36,16 +36,27 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     mobile = models.CharField(_("mobile"), max_length=32, blank=True)
     account = models.ForeignKey(
-        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts", verbose_name=_("account")
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("account"),
     )
     language = models.CharField(_("language"), max_length=16, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     tags = models.ManyToManyField("core.Tag", blank=True, related_name="contacts")
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_contacts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_contacts",
     )
-    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

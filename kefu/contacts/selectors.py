@@ -8,14 +8,19 @@ from kefu.contacts.models import Account, Contact
 
 
 def contact_list(*, q: str = "", account_id: int | None = None) -> QuerySet[Contact]:
-    queryset = Contact.objects.filter(merged_into__isnull=True).select_related("account").prefetch_related(
-        "tags", "addresses"
+    queryset = (
+        Contact.objects.filter(merged_into__isnull=True)
+        .select_related("account")
+        .prefetch_related("tags", "addresses")
     )
     if account_id is not None:
         queryset = queryset.filter(account_id=account_id)
     if q:
         queryset = queryset.filter(
-            Q(name__icontains=q) | Q(addresses__address__icontains=q.lower()) | Q(phone__icontains=q) | Q(mobile__icontains=q)
+            Q(name__icontains=q)
+            | Q(addresses__address__icontains=q.lower())
+            | Q(phone__icontains=q)
+            | Q(mobile__icontains=q)
         ).distinct()
     return queryset
 

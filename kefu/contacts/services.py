@@ -88,7 +88,9 @@ def _clean_contact_changes(changes: Mapping[str, Any], contact: Contact | None) 
         raise ValidationFailed(_("The contact is not valid."), fields=errors)
     if "custom_fields" in changes:
         cleaned["custom_fields"] = clean_values(
-            field_specs("contact"), changes["custom_fields"] or {}, existing=contact.custom_fields if contact else None
+            field_specs("contact"),
+            changes["custom_fields"] or {},
+            existing=contact.custom_fields if contact else None,
         )
     if "tags" in changes:
         cleaned["tags"] = tags_get_or_create(changes["tags"] or [])
@@ -98,7 +100,11 @@ def _clean_contact_changes(changes: Mapping[str, Any], contact: Contact | None) 
 def _set_addresses(contact: Contact, primary: str, others: list[str]) -> None:
     wanted = [primary, *others] if primary else others
     wanted = list(dict.fromkeys(address for address in wanted if address))
-    taken = ContactEmail.objects.filter(address__in=wanted).exclude(contact=contact).values_list("address", flat=True)
+    taken = (
+        ContactEmail.objects.filter(address__in=wanted)
+        .exclude(contact=contact)
+        .values_list("address", flat=True)
+    )
     if taken:
         raise Conflict(
             _("This email address belongs to another contact."),
@@ -121,7 +127,9 @@ def contact_create(*, actor: Actor, source: Source, data: ContactInput) -> Conta
     tags = cleaned.pop("tags", [])
     others = cleaned.pop("other_emails", [])
     if not cleaned.get("name") and not cleaned.get("email"):
-        raise ValidationFailed(_("A contact needs a name or an email address."), fields={"name": _("Enter a name or an email.")})
+        raise ValidationFailed(
+            _("A contact needs a name or an email address."), fields={"name": _("Enter a name or an email.")}
+        )
     try:
         with transaction.atomic():
             contact = Contact.objects.create(**cleaned)
@@ -129,7 +137,9 @@ def contact_create(*, actor: Actor, source: Source, data: ContactInput) -> Conta
             contact.tags.set(tags)
             audit_record(actor=actor, source=source, action="contact.created", obj=contact)
     except IntegrityError as exc:
-        raise Conflict(_("This email address belongs to another contact."), fields={"email": _("Already in use.")}) from exc
+        raise Conflict(
+            _("This email address belongs to another contact."), fields={"email": _("Already in use.")}
+        ) from exc
     return contact
 
 
@@ -143,12 +153,18 @@ def contact_update(*, actor: Actor, source: Source, contact: Contact, changes: M
             setattr(contact, field, value)
         contact.save()
         if "email" in cleaned or others is not None:
-            current_others = list(contact.addresses.filter(is_primary=False).values_list("address", flat=True))
+            current_others = list(
+                contact.addresses.filter(is_primary=False).values_list("address", flat=True)
+            )
             _set_addresses(contact, contact.email, current_others if others is None else others)
         if tags is not None:
             contact.tags.set(tags)
         audit_record(
-            actor=actor, source=source, action="contact.updated", obj=contact, changes={"fields": sorted(changes)}
+            actor=actor,
+            source=source,
+            action="contact.updated",
+            obj=contact,
+            changes={"fields": sorted(changes)},
         )
     return contact
 
@@ -195,7 +211,9 @@ def _clean_account_changes(changes: Mapping[str, Any], account: Account | None) 
         raise ValidationFailed(_("The account is not valid."), fields=errors)
     if "custom_fields" in changes:
         cleaned["custom_fields"] = clean_values(
-            field_specs("account"), changes["custom_fields"] or {}, existing=account.custom_fields if account else None
+            field_specs("account"),
+            changes["custom_fields"] or {},
+            existing=account.custom_fields if account else None,
         )
     return cleaned
 
@@ -217,6 +235,10 @@ def account_update(*, actor: Actor, source: Source, account: Account, changes: M
             setattr(account, field, value)
         account.save()
         audit_record(
-            actor=actor, source=source, action="account.updated", obj=account, changes={"fields": sorted(changes)}
+            actor=actor,
+            source=source,
+            action="account.updated",
+            obj=account,
+            changes={"fields": sorted(changes)},
         )
     return account

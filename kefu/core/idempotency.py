@@ -22,7 +22,9 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
 
-def idempotent(request: HttpRequest, create: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[str, Any]]:
+def idempotent(
+    request: HttpRequest, create: Callable[[], tuple[int, dict[str, Any]]]
+) -> tuple[int, dict[str, Any]]:
     """Run ``create`` (returning ``(status, json_body)``) at most once per user, key and endpoint."""
     key = request.headers.get(HEADER)
     if key is None:
@@ -46,7 +48,12 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, dict[str, A
         with transaction.atomic():
             status, body = create()
             IdempotentRequest.objects.create(
-                user=user, key=key, endpoint=request.path, request_hash=request_hash, status_code=status, response_body=body
+                user=user,
+                key=key,
+                endpoint=request.path,
+                request_hash=request_hash,
+                status_code=status,
+                response_body=body,
             )
     except IntegrityError:
         raise Conflict(

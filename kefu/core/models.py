@@ -66,3 +66,6 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key", "endpoint"], name="core_idempotent_request_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

@@ -81,9 +81,13 @@ def paginate(queryset: QuerySet[M], *, sort: str, limit: int, cursor: str | None
         # "field <= value AND (field < value OR id < pk)" keeps the range condition usable by the
         # (field, id) index on both databases, unlike a plain OR.
         if descending:
-            queryset = queryset.filter(Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(pk__lt=pk)))
+            queryset = queryset.filter(
+                Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
+            )
         else:
-            queryset = queryset.filter(Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(pk__gt=pk)))
+            queryset = queryset.filter(
+                Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
+            )
     order = (sort, "-pk" if descending else "pk")
     rows = list(queryset.order_by(*order)[: limit + 1])
     has_more = len(rows) > limit

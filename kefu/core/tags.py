@@ -23,7 +23,8 @@ def clean_tag_names(names: Iterable[str], *, field: str = "tags") -> list[str]:
             continue
         if len(name) > MAX_TAG_LENGTH:
             raise ValidationFailed(
-                _("A tag is too long."), fields={field: _("Enter at most %(limit)d characters.") % {"limit": MAX_TAG_LENGTH}}
+                _("A tag is too long."),
+                fields={field: _("Enter at most %(limit)d characters.") % {"limit": MAX_TAG_LENGTH}},
             )
         cleaned.setdefault(name.casefold(), name)
     return list(cleaned.values())

@@ -13,7 +13,12 @@ def field_specs(module: str, *, department_id: int | None = None) -> list[FieldS
     if department_id is not None:
         queryset = queryset.filter(Q(departments__isnull=True) | Q(departments=department_id)).distinct()
     return [
-        FieldSpec(key=field.key, field_type=field.field_type, choices=tuple(field.choices), is_required=field.is_required)
+        FieldSpec(
+            key=field.key,
+            field_type=field.field_type,
+            choices=tuple(field.choices),
+            is_required=field.is_required,
+        )
         for field in queryset.order_by("order", "id")
     ]
 

@@ -53,7 +53,9 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
 def _departments() -> dict[str, Department]:
     for code, name, name_en, description in content.DEPARTMENTS:
         if not Department.objects.filter(code=code).exists():
-            department_create(actor=SYSTEM, source=SOURCE, name=name, name_en=name_en, code=code, description=description)
+            department_create(
+                actor=SYSTEM, source=SOURCE, name=name, name_en=name_en, code=code, description=description
+            )
     return {department.code: department for department in Department.objects.all()}
 
 
@@ -62,21 +64,33 @@ def _agents(departments: dict[str, Department], password: str) -> list[User]:
     for email, name, role, codes, language in content.AGENTS:
         if not User.objects.filter(email=email).exists():
             agent_create(
-                actor=SYSTEM, source=SOURCE, email=email, name=name, role_key=role, password=password, language=language,
+                actor=SYSTEM,
+                source=SOURCE,
+                email=email,
+                name=name,
+                role_key=role,
+                password=password,
+                language=language,
                 department_ids=[departments[code].pk for code in codes],
-            )  # fmt: skip
+            )
     return [agent.user for agent in Agent.objects.select_related("user").exclude(role__key="light_agent")]
 
 
-def _accounts_and_contacts(rng: random.Random, count_accounts: int = 40, count_contacts: int = 200) -> list[Contact]:
+def _accounts_and_contacts(
+    rng: random.Random, count_accounts: int = 40, count_contacts: int = 200
+) -> list[Contact]:
     existing_accounts = Account.objects.count()
     for index in range(existing_accounts, count_accounts):
         name = f"{content.ACCOUNT_PREFIXES[index % 10]}{content.ACCOUNT_NAMES[index % 8]}有限公司"
         account_create(
-            actor=SYSTEM, source=SOURCE,
-            data=AccountInput(name=f"{name} {index + 1:02d}", website=f"https://customer{index + 1}.example.com",
-                              industry=content.INDUSTRIES[index % len(content.INDUSTRIES)]),
-        )  # fmt: skip
+            actor=SYSTEM,
+            source=SOURCE,
+            data=AccountInput(
+                name=f"{name} {index + 1:02d}",
+                website=f"https://customer{index + 1}.example.com",
+                industry=content.INDUSTRIES[index % len(content.INDUSTRIES)],
+            ),
+        )
     accounts = list(Account.objects.order_by("id"))
     for index in range(Contact.objects.count(), count_contacts):
         english = index % 5 == 0
@@ -87,15 +101,26 @@ def _accounts_and_contacts(rng: random.Random, count_accounts: int = 40, count_c
             name = rng.choice(content.SURNAMES) + rng.choice(content.GIVEN_NAMES)
             email = f"customer{index}@example.cn"
         contact_create(
-            actor=SYSTEM, source=SOURCE,
-            data=ContactInput(name=name, email=email, account_id=accounts[index % len(accounts)].pk,
-                              language="en" if english else "zh-hans", phone=f"+86 21 5{index:07d}"),
-        )  # fmt: skip
+            actor=SYSTEM,
+            source=SOURCE,
+            data=ContactInput(
+                name=name,
+                email=email,
+                account_id=accounts[index % len(accounts)].pk,
+                language="en" if english else "zh-hans",
+                phone=f"+86 21 5{index:07d}",
+            ),
+        )
     return list(Contact.objects.order_by("id"))
 
 
 def _conversation(
-    rng: random.Random, ticket: Ticket, agents: list[User], english: bool, start: dt.datetime, now: dt.datetime
+    rng: random.Random,
+    ticket: Ticket,
+    agents: list[User],
+    english: bool,
+    start: dt.datetime,
+    now: dt.datetime,
 ) -> dt.datetime:
     at = start
     replies = content.AGENT_REPLIES_EN if english else content.AGENT_REPLIES_ZH
@@ -104,25 +129,37 @@ def _conversation(
         at = min(now, at + dt.timedelta(minutes=rng.randint(10, 600)))
         agent = ticket.assignee or rng.choice(agents)
         tickets.ticket_reply(
-            actor=Actor.agent(agent), source=SOURCE, ticket=ticket,
+            actor=Actor.agent(agent),
+            source=SOURCE,
+            ticket=ticket,
             data=ReplyInput(body=replies[min(turn, len(replies) - 1)], created_at=at),
-        )  # fmt: skip
+        )
         if rng.random() < 0.6:
             at = min(now, at + dt.timedelta(minutes=rng.randint(5, 900)))
             tickets.ticket_receive(
-                actor=Actor.contact(ticket.contact), source=SOURCE, ticket=ticket,
-                data=MessageInput(body=rng.choice(follow_ups).format(serial=rng.randint(100000, 999999)), created_at=at),
-            )  # fmt: skip
+                actor=Actor.contact(ticket.contact),
+                source=SOURCE,
+                ticket=ticket,
+                data=MessageInput(
+                    body=rng.choice(follow_ups).format(serial=rng.randint(100000, 999999)), created_at=at
+                ),
+            )
     if rng.random() < 0.4:
         tickets.ticket_comment(
-            actor=Actor.agent(ticket.assignee or rng.choice(agents)), source=SOURCE, ticket=ticket,
+            actor=Actor.agent(ticket.assignee or rng.choice(agents)),
+            source=SOURCE,
+            ticket=ticket,
             data=CommentInput(body=rng.choice(content.INTERNAL_NOTES), created_at=at),
-        )  # fmt: skip
+        )
     return at
 
 
 def _ticket(
-    rng: random.Random, index: int, departments: dict[str, Department], agents: list[User], contacts: list[Contact]
+    rng: random.Random,
+    index: int,
+    departments: dict[str, Department],
+    agents: list[User],
+    contacts: list[Contact],
 ) -> None:
     now = timezone.now()
     code, category, zh_subject, zh_body, en_subject, en_body = rng.choice(content.REQUESTS)
@@ -137,27 +174,37 @@ def _ticket(
     status = _pick(rng, STATUS_WEIGHTS)
     assignee = rng.choice(candidates) if candidates and (status != "新建" or rng.random() < 0.3) else None
     ticket = tickets.ticket_create(
-        actor=SYSTEM, source=SOURCE,
+        actor=SYSTEM,
+        source=SOURCE,
         data=TicketCreateInput(
-            subject=subject.format(product=product, order=order), department_id=department.pk,
-            contact=ContactRef(contact_id=contact.pk), description=body.format(product=product, order=order),
-            priority=_pick(rng, PRIORITY_WEIGHTS), channel=_pick(rng, CHANNEL_WEIGHTS),
-            assignee_id=assignee.pk if assignee else None, category=category, product=product,
-            language="en" if english else "zh-hans", tags=[category] if rng.random() < 0.5 else [],
+            subject=subject.format(product=product, order=order),
+            department_id=department.pk,
+            contact=ContactRef(contact_id=contact.pk),
+            description=body.format(product=product, order=order),
+            priority=_pick(rng, PRIORITY_WEIGHTS),
+            channel=_pick(rng, CHANNEL_WEIGHTS),
+            assignee_id=assignee.pk if assignee else None,
+            category=category,
+            product=product,
+            language="en" if english else "zh-hans",
+            tags=[category] if rng.random() < 0.5 else [],
             created_at=created_at,
         ),
-    )  # fmt: skip
+    )
     last = created_at
     if status != "新建":
         last = _conversation(rng, ticket, candidates or agents, english, created_at, now)
         tickets.ticket_update(
-            actor=SYSTEM, source=SOURCE, ticket=ticket, changes={"status": status},
+            actor=SYSTEM,
+            source=SOURCE,
+            ticket=ticket,
+            changes={"status": status},
             at=min(now, last + dt.timedelta(minutes=rng.randint(1, 120))),
-        )  # fmt: skip
+        )
 
 
 def load_demo(*, tickets: int = 2000, stdout: TextIO | None = None) -> str:
-    rng = random.Random(20261122)  # noqa: S311 - demo data, not security
+    rng = random.Random(20261122)
     password = demo_password()
     with events.suppressed():
         with transaction.atomic():

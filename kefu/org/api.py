@@ -40,11 +40,23 @@ def agent_out(agent: Agent) -> dict[str, Any]:
     }
 
 
-@router.get("/departments", response={200: list[DepartmentOut], **ERRORS}, tags=["organisation"], summary="Departments")
+@router.get(
+    "/departments",
+    response={200: list[DepartmentOut], **ERRORS},
+    tags=["organisation"],
+    summary="Departments",
+)
 def departments(request: HttpRequest) -> list[dict[str, Any]]:
     _require_agent(request)
     return [
-        {"id": d.pk, "name": d.name, "name_en": d.name_en, "code": d.code, "description": d.description, "is_active": d.is_active}
+        {
+            "id": d.pk,
+            "name": d.name,
+            "name_en": d.name_en,
+            "code": d.code,
+            "description": d.description,
+            "is_active": d.is_active,
+        }
         for d in department_list()
     ]
 
@@ -53,7 +65,8 @@ def departments(request: HttpRequest) -> list[dict[str, Any]]:
 def teams(request: HttpRequest) -> list[dict[str, Any]]:
     _require_agent(request)
     return [
-        {"id": t.pk, "department_id": t.department_id, "name": t.name, "description": t.description} for t in team_list()
+        {"id": t.pk, "department_id": t.department_id, "name": t.name, "description": t.description}
+        for t in team_list()
     ]
 
 

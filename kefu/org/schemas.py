@@ -11,7 +11,10 @@ from kefu.core.api_types import Id, text
 from kefu.org import permissions
 
 RoleKey = Literal[
-    permissions.ROLE_ADMINISTRATOR, permissions.ROLE_SUPERVISOR, permissions.ROLE_AGENT, permissions.ROLE_LIGHT_AGENT
+    permissions.ROLE_ADMINISTRATOR,
+    permissions.ROLE_SUPERVISOR,
+    permissions.ROLE_AGENT,
+    permissions.ROLE_LIGHT_AGENT,
 ]
 
 

@@ -53,7 +53,9 @@ def department_create(
     return department
 
 
-def team_create(*, actor: Actor, source: Source, department_id: int, name: str, description: str = "") -> Team:
+def team_create(
+    *, actor: Actor, source: Source, department_id: int, name: str, description: str = ""
+) -> Team:
     require_permission(actor, permissions.SETTINGS_MANAGE)
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
@@ -65,7 +67,9 @@ def team_create(*, actor: Actor, source: Source, department_id: int, name: str, 
             team = Team.objects.create(department=department, name=name.strip(), description=description)
             audit_record(actor=actor, source=source, action="team.created", obj=team)
     except IntegrityError as exc:
-        raise Conflict(_("This department already has a team of that name."), fields={"name": _("Already in use.")}) from exc
+        raise Conflict(
+            _("This department already has a team of that name."), fields={"name": _("Already in use.")}
+        ) from exc
     return team
 
 
@@ -136,8 +140,12 @@ def api_key_create(*, actor: Actor, source: Source, user: User, name: str) -> tu
     prefix = secrets.token_hex(6)
     secret = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
-        key = ApiKey.objects.create(user=user, name=name.strip()[:100] or "API", prefix=prefix, digest=_digest(secret))
-        audit_record(actor=actor, source=source, action="api_key.created", obj=key, changes={"user_id": user.pk})
+        key = ApiKey.objects.create(
+            user=user, name=name.strip()[:100] or "API", prefix=prefix, digest=_digest(secret)
+        )
+        audit_record(
+            actor=actor, source=source, action="api_key.created", obj=key, changes={"user_id": user.pk}
+        )
     return key, secret
 
 
@@ -194,6 +202,10 @@ def administrator_ensure(*, email: str, password: str, name: str = "") -> Agent:
         agent, _created = Agent.objects.update_or_create(user=user, defaults={"role": role})
         agent.departments.set(Department.objects.all())
         audit_record(
-            actor=Actor.system(), source=Source.IMPORT, action="agent.administrator_ensured", obj=agent, changes={"email": email}
+            actor=Actor.system(),
+            source=Source.IMPORT,
+            action="agent.administrator_ensured",
+            obj=agent,
+            changes={"email": email},
         )
     return agent

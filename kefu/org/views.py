@@ -27,7 +27,10 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _key, created_secret = services.api_key_create(
-            actor=Actor.agent(request.user), source=Source.WEB, user=request.user, name=form.cleaned_data["name"]
+            actor=Actor.agent(request.user),
+            source=Source.WEB,
+            user=request.user,
+            name=form.cleaned_data["name"],
         )
         form = ApiKeyForm()
     template = "org/partials/api_keys.html" if request.htmx else "org/api_keys.html"

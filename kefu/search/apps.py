@@ -11,6 +11,12 @@ class SearchConfig(AppConfig):
         from kefu.core import events
         from kefu.search.subscribers import reindex_ticket_later
 
-        for event in ("ticket.created", "ticket.updated", "ticket.replied", "ticket.commented", "ticket.message_received",
-                      "ticket.deleted"):
+        for event in (
+            "ticket.created",
+            "ticket.updated",
+            "ticket.replied",
+            "ticket.commented",
+            "ticket.message_received",
+            "ticket.deleted",
+        ):
             events.subscribe(event, reindex_ticket_later)

@@ -12,7 +12,9 @@ from kefu.tickets.models import Comment, Thread, Ticket
 
 def _document_texts(ticket_ids: list[int]) -> dict[int, list[str]]:
     texts: dict[int, list[str]] = {pk: [] for pk in ticket_ids}
-    for pk, subject, description in Ticket.objects.filter(pk__in=ticket_ids).values_list("id", "subject", "description"):
+    for pk, subject, description in Ticket.objects.filter(pk__in=ticket_ids).values_list(
+        "id", "subject", "description"
+    ):
         texts[pk] += [subject, html_to_text(description)]
     for pk, body in Thread.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", "body_text"):
         texts[pk].append(body)
@@ -38,7 +40,9 @@ def tickets_reindex_all(batch_size: int = 2000) -> int:
     total = 0
     last_id = 0
     while True:
-        ids = list(Ticket.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        ids = list(
+            Ticket.objects.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
         if not ids:
             return total
         total += tickets_index(ids)

@@ -93,7 +93,9 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
 
 def _ticket_json(ticket_id: int, request: HttpRequest) -> dict[str, Any]:
     ticket = ticket_get(request.auth, ticket_id)
-    return TicketOut.model_validate(ticket_out(ticket, helpdesk_settings().ticket_number_prefix)).model_dump(mode="json")
+    return TicketOut.model_validate(ticket_out(ticket, helpdesk_settings().ticket_number_prefix)).model_dump(
+        mode="json"
+    )
 
 
 def _visible_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
@@ -150,7 +152,18 @@ def comment_out(comment: Comment) -> dict[str, Any]:
 def event_out(event: TicketEvent) -> dict[str, Any]:
     return {
         field: getattr(event, field)
-        for field in ("id", "created_at", "actor_kind", "actor_id", "actor_name", "source", "action", "field", "old_value", "new_value")
+        for field in (
+            "id",
+            "created_at",
+            "actor_kind",
+            "actor_id",
+            "actor_name",
+            "source",
+            "action",
+            "field",
+            "old_value",
+            "new_value",
+        )
     }
 
 
@@ -167,7 +180,9 @@ def _field_changes(payload: TicketUpdateIn | TicketCreateIn) -> dict[str, Any]:
 @router.get("", response={200: TicketListOut, **ERRORS}, summary="List tickets")
 def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[str, Any]:
     raw = filters.model_dump(exclude={"sort", "limit", "cursor"})
-    queryset = apply_ticket_filters(ticket_list_queryset(request.auth), TicketFilters(**raw), user=request.auth)
+    queryset = apply_ticket_filters(
+        ticket_list_queryset(request.auth), TicketFilters(**raw), user=request.auth
+    )
     page = paginate(queryset, sort=filters.sort, limit=filters.limit, cursor=filters.cursor)
     prefix = helpdesk_settings().ticket_number_prefix
     return {"items": [ticket_out(ticket, prefix) for ticket in page.items], "next_cursor": page.next_cursor}
@@ -203,17 +218,23 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 @router.patch("/{int:ticket_id}", response={200: TicketOut, **ERRORS}, summary="Change a ticket's fields")
 def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
-    services.ticket_update(actor=_actor(request), source=Source.API, ticket=ticket, changes=_field_changes(payload))
+    services.ticket_update(
+        actor=_actor(request), source=Source.API, ticket=ticket, changes=_field_changes(payload)
+    )
     return _ticket_json(ticket.pk, request)
 
 
 @router.delete("/{int:ticket_id}", response={204: None, **ERRORS}, summary="Move a ticket to the trash")
 def delete_ticket(request: HttpRequest, ticket_id: int) -> tuple[int, None]:
-    services.ticket_delete(actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id))
+    services.ticket_delete(
+        actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id)
+    )
     return 204, None
 
 
-@router.get("/{int:ticket_id}/threads", response={200: ThreadListOut, **ERRORS}, summary="List replies and messages")
+@router.get(
+    "/{int:ticket_id}/threads", response={200: ThreadListOut, **ERRORS}, summary="List replies and messages"
+)
 def list_threads(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     result = paginate(thread_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
@@ -259,14 +280,18 @@ def add_comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> tup
     return idempotent(request, create)
 
 
-@router.get("/{int:ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log")
+@router.get(
+    "/{int:ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log"
+)
 def history(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     result = paginate(event_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [event_out(event) for event in result.items], "next_cursor": result.next_cursor}
 
 
-@router.get("/{int:ticket_id}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="List attachments")
+@router.get(
+    "/{int:ticket_id}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="List attachments"
+)
 def list_attachments(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
     return [attachment_out(attachment) for attachment in ticket.attachments.order_by("id")]
@@ -276,12 +301,21 @@ def list_attachments(request: HttpRequest, ticket_id: int) -> list[dict[str, Any
     "/{int:ticket_id}/attachments",
     response={201: AttachmentOut, **ERRORS},
     summary="Upload an attachment",
-    description="Multipart upload (field `file`). Pass the returned id in `attachment_ids` of a reply or comment.",
+    description=(
+        "Multipart upload (field `file`). Pass the returned id in `attachment_ids` of a reply or comment."
+    ),
 )
-def upload_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def upload_attachment(
+    request: HttpRequest, ticket_id: int, file: File[UploadedFile]
+) -> tuple[int, dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
     attachment = services.attachment_add(
-        actor=_actor(request), source=Source.API, ticket=ticket, filename=file.name or "", content=file, size=file.size
+        actor=_actor(request),
+        source=Source.API,
+        ticket=ticket,
+        filename=file.name or "",
+        content=file,
+        size=file.size,
     )
     return 201, attachment_out(attachment)
 
@@ -296,7 +330,10 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int
     if attachment is None or attachment.ticket_id != ticket_id:
         raise Http404
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename, content_type=attachment.content_type
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -306,27 +343,39 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int
 @router.post("/{int:ticket_id}/tags", response={200: TicketOut, **ERRORS}, summary="Add or remove tags")
 def change_tags(request: HttpRequest, ticket_id: int, payload: TagsIn) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
-    services.ticket_tag(actor=_actor(request), source=Source.API, ticket=ticket, add=payload.add, remove=payload.remove)
+    services.ticket_tag(
+        actor=_actor(request), source=Source.API, ticket=ticket, add=payload.add, remove=payload.remove
+    )
     return _ticket_json(ticket.pk, request)
 
 
 def _follower(request: HttpRequest, payload: FollowIn) -> Any:
     user_model = type(request.auth)
-    return get_object_or_404(user_model, pk=payload.user_id, is_active=True) if payload.user_id else request.auth
+    return (
+        get_object_or_404(user_model, pk=payload.user_id, is_active=True) if payload.user_id else request.auth
+    )
 
 
 @router.post("/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Follow a ticket")
 def follow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int, None]:
     ticket = _visible_ticket(request, ticket_id)
-    services.ticket_follow(actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload))
+    services.ticket_follow(
+        actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload)
+    )
     return 204, None
 
 
-@router.delete("/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket")
+@router.delete(
+    "/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket"
+)
 def unfollow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int, None]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_follow(
-        actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload), follow=False
+        actor=_actor(request),
+        source=Source.API,
+        ticket=ticket,
+        user=_follower(request, payload),
+        follow=False,
     )
     return 204, None
 
@@ -334,7 +383,14 @@ def unfollow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[i
 @catalog_router.get("/statuses", response={200: list[StatusOut], **ERRORS}, summary="Ticket statuses")
 def statuses(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": s.pk, "name": s.name, "name_en": s.name_en, "type": s.status_type, "order": s.order, "is_default": s.is_default}
+        {
+            "id": s.pk,
+            "name": s.name,
+            "name_en": s.name_en,
+            "type": s.status_type,
+            "order": s.order,
+            "is_default": s.is_default,
+        }
         for s in status_list()
     ]
 
@@ -342,6 +398,13 @@ def statuses(request: HttpRequest) -> list[dict[str, Any]]:
 @catalog_router.get("/priorities", response={200: list[PriorityOut], **ERRORS}, summary="Ticket priorities")
 def priorities(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"id": p.pk, "name": p.name, "name_en": p.name_en, "colour": p.colour, "order": p.order, "is_default": p.is_default}
+        {
+            "id": p.pk,
+            "name": p.name,
+            "name_en": p.name_en,
+            "colour": p.colour,
+            "order": p.order,
+            "is_default": p.is_default,
+        }
         for p in priority_list()
     ]

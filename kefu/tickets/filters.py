@@ -39,7 +39,9 @@ def _reference(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
 
-def apply_ticket_filters(queryset: QuerySet[Ticket], filters: TicketFilters, *, user: User | None) -> QuerySet[Ticket]:
+def apply_ticket_filters(
+    queryset: QuerySet[Ticket], filters: TicketFilters, *, user: User | None
+) -> QuerySet[Ticket]:
     errors: dict[str, str] = {}
     if filters.status:
         status = status_lookup(_reference(filters.status))
@@ -49,7 +51,9 @@ def apply_ticket_filters(queryset: QuerySet[Ticket], filters: TicketFilters, *, 
             queryset = queryset.filter(status=status)
     if filters.status_type:
         if filters.status_type not in StatusType.values:
-            errors["status_type"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(StatusType.values)}
+            errors["status_type"] = _("Choose one of: %(choices)s.") % {
+                "choices": ", ".join(StatusType.values)
+            }
         else:
             queryset = queryset.filter(status__status_type=filters.status_type)
     if filters.priority:
@@ -92,7 +96,9 @@ def apply_ticket_filters(queryset: QuerySet[Ticket], filters: TicketFilters, *, 
         query = filters.q.strip()
         number = query.lstrip("#")
         if number.isdigit() and len(number) < 19:
-            queryset = queryset.filter(Q(number=int(number)) | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query)))
+            queryset = queryset.filter(
+                Q(number=int(number)) | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query))
+            )
         else:
             queryset = filter_tickets_by_text(queryset, query)
     return queryset

@@ -67,6 +67,9 @@ class TicketNumberSequence(models.Model):
 
     last_value = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return str(self.last_value)
+
 
 class Ticket(models.Model):
     """One customer request, from first message to closure, whatever channel it came through."""
@@ -75,15 +78,23 @@ class Ticket(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="tickets")
-    team = models.ForeignKey("org.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    team = models.ForeignKey(
+        "org.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
     )
     contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="tickets")
     account = models.ForeignKey(
         "contacts.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
     )
-    brand = models.ForeignKey("org.Brand", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    brand = models.ForeignKey(
+        "org.Brand", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="tickets")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
@@ -100,7 +111,12 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated"))
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets")
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -170,7 +186,9 @@ class Comment(models.Model):
     """A note on a ticket: internal (agents only) or public (the customer sees it in the portal)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     body_html = models.TextField(_("body (HTML)"))
     body_text = models.TextField(_("body (text)"))
     is_public = models.BooleanField(_("public"), default=False)
@@ -190,7 +208,9 @@ class Attachment(models.Model):
     """A file on a ticket, optionally tied to the thread or comment it came with."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    thread = models.ForeignKey(Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
     comment = models.ForeignKey(
         Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )

@@ -111,7 +111,9 @@ class TicketFiltersIn(Schema):
     created_before: Moment | None = None
     updated_after: Moment | None = None
     updated_before: Moment | None = None
-    q: text(500) | None = Field(None, description="Words in the subject or conversation; Chinese is segmented.")  # type: ignore[valid-type]
+    q: text(500) | None = Field(
+        None, description="Words in the subject or conversation; Chinese is segmented."
+    )  # type: ignore[valid-type]
     sort: Sort = "-created_at"  # type: ignore[valid-type]
     limit: int = Field(25, ge=1, le=100)
     cursor: text(500) | None = None  # type: ignore[valid-type]

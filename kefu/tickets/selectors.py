@@ -26,7 +26,12 @@ def ticket_list_queryset(user: User | None) -> QuerySet[Ticket]:
 
 
 def ticket_get(user: User | None, ticket_id: int) -> Ticket | None:
-    return ticket_list_queryset(user).select_related("contact", "department", "assignee").filter(pk=ticket_id).first()
+    return (
+        ticket_list_queryset(user)
+        .select_related("contact", "department", "assignee")
+        .filter(pk=ticket_id)
+        .first()
+    )
 
 
 def thread_list(ticket: Ticket) -> QuerySet[Thread]:

@@ -29,7 +29,9 @@ def embedded_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def kefu(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*KEFU, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [*KEFU, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def wait_until_healthy(base_url: str, process: subprocess.Popen, timeout: float = 60) -> None:

@@ -20,7 +20,8 @@ def test_createadmin_is_repeatable_and_rejects_bad_input(installation):
 
     bad = kefu("createadmin", "--email", "not-an-email", "--password", "short", env=installation)
     assert bad.returncode == 2
-    assert "email" in bad.stderr and "password" in bad.stderr
+    assert "email" in bad.stderr
+    assert "password" in bad.stderr
 
 
 def test_apikey_create_prints_a_key_only_for_known_users(installation):
@@ -47,7 +48,11 @@ def test_run_serves_the_api_processes_jobs_in_its_worker_and_stops_on_sigterm(in
             department_id = client.get("/api/v1/departments").json()[0]["id"]
             created = client.post(
                 "/api/v1/tickets",
-                json={"subject": "Quokka 发票抬头错误", "department_id": department_id, "contact": {"email": "a@example.cn"}},
+                json={
+                    "subject": "Quokka 发票抬头错误",
+                    "department_id": department_id,
+                    "contact": {"email": "a@example.cn"},
+                },
             )
             assert created.status_code == 201
             # The search index is written by the worker, after commit, through the file-system broker.
@@ -62,7 +67,9 @@ def test_run_serves_the_api_processes_jobs_in_its_worker_and_stops_on_sigterm(in
         exit_code = server.wait(timeout=40)
     assert exit_code == 0
     time.sleep(0.5)
-    assert [child.pid for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE] == []
+    assert [
+        child.pid for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    ] == []
 
 
 def test_demo_is_idempotent(installation):

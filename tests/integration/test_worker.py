@@ -42,7 +42,12 @@ def _use_broker(url: str, *, eager: bool) -> None:
 @pytest.fixture
 def redis_worker(tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": REDIS_URL, "KEFU_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": REDIS_URL,
+        "KEFU_DATA_DIR": str(tmp_path),
+    }
     log = tmp_path / "worker.log"
     with log.open("w") as output:
         worker = subprocess.Popen(
@@ -63,7 +68,7 @@ def redis_worker(tmp_path):
         worker.wait(timeout=30)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_new_ticket_is_indexed_by_the_worker_after_commit(create_ticket, redis_worker):
     ticket = create_ticket(subject="Wombat 路由器反复重启")
     found: list[int] = []

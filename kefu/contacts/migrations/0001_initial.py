@@ -5,64 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ContactEmail',
+            name="ContactEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.EmailField(max_length=254, unique=True)),
-                ('is_primary', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.EmailField(max_length=254, unique=True)),
+                ("is_primary", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': 'contact email',
-                'verbose_name_plural': 'contact emails',
+                "verbose_name": "contact email",
+                "verbose_name_plural": "contact emails",
             },
         ),
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('industry', models.CharField(blank=True, max_length=100, verbose_name='industry')),
-                ('custom_fields', models.JSONField(blank=True, default=dict, verbose_name='custom fields')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("industry", models.CharField(blank=True, max_length=100, verbose_name="industry")),
+                ("custom_fields", models.JSONField(blank=True, default=dict, verbose_name="custom fields")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'account',
-                'verbose_name_plural': 'accounts',
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['name'], name='contacts_ac_name_e7c428_idx')],
+                "verbose_name": "account",
+                "verbose_name_plural": "accounts",
+                "ordering": ["name"],
+                "indexes": [models.Index(fields=["name"], name="contacts_ac_name_e7c428_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='primary email')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('mobile', models.CharField(blank=True, max_length=32, verbose_name='mobile')),
-                ('language', models.CharField(blank=True, max_length=16, verbose_name='language')),
-                ('time_zone', models.CharField(blank=True, max_length=64, verbose_name='time zone')),
-                ('custom_fields', models.JSONField(blank=True, default=dict, verbose_name='custom fields')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='contacts.account', verbose_name='account')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contacts.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="primary email")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("mobile", models.CharField(blank=True, max_length=32, verbose_name="mobile")),
+                ("language", models.CharField(blank=True, max_length=16, verbose_name="language")),
+                ("time_zone", models.CharField(blank=True, max_length=64, verbose_name="time zone")),
+                ("custom_fields", models.JSONField(blank=True, default=dict, verbose_name="custom fields")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="contacts.account",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contacts.contact",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['name', 'id'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["name", "id"],
             },
         ),
     ]

@@ -6,37 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0001_initial'),
-        ('core', '0001_initial'),
+        ("contacts", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_contacts', to=settings.AUTH_USER_MODEL),
+            model_name="contact",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="owned_contacts",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='contacts', to='core.tag'),
+            model_name="contact",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="contacts", to="core.tag"),
         ),
         migrations.AddField(
-            model_name='contactemail',
-            name='contact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='contacts.contact'),
+            model_name="contactemail",
+            name="contact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="addresses", to="contacts.contact"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['name'], name='contacts_co_name_6f3a2a_idx'),
+            model_name="contact",
+            index=models.Index(fields=["name"], name="contacts_co_name_6f3a2a_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['email'], name='contacts_co_email_25f973_idx'),
+            model_name="contact",
+            index=models.Index(fields=["email"], name="contacts_co_email_25f973_idx"),
         ),
     ]

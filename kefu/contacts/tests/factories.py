@@ -25,4 +25,6 @@ class ContactFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def _address(self, create, extracted, **kwargs):
         if create and self.email:
-            ContactEmail.objects.get_or_create(address=self.email.lower(), defaults={"contact": self, "is_primary": True})
+            ContactEmail.objects.get_or_create(
+                address=self.email.lower(), defaults={"contact": self, "is_primary": True}
+            )

@@ -22,9 +22,12 @@ SYSTEM = Actor.system()
 @pytest.mark.django_db
 def test_create_registers_every_address_lower_cased(agent):
     contact = contact_create(
-        actor=Actor.agent(agent.user), source=Source.WEB,
-        data=ContactInput(name="王芳", email="Wang.Fang@Example.CN", other_emails=["FANG@corp.cn"], tags=["VIP"]),
-    )  # fmt: skip
+        actor=Actor.agent(agent.user),
+        source=Source.WEB,
+        data=ContactInput(
+            name="王芳", email="Wang.Fang@Example.CN", other_emails=["FANG@corp.cn"], tags=["VIP"]
+        ),
+    )
     assert contact.email == "wang.fang@example.cn"
     assert sorted(contact.addresses.values_list("address", "is_primary")) == [
         ("fang@corp.cn", False),
@@ -68,9 +71,13 @@ def test_a_light_agent_cannot_manage_contacts(light_agent):
 @pytest.mark.django_db
 def test_update_changes_the_primary_address_and_keeps_the_others():
     contact = contact_create(
-        actor=SYSTEM, source=Source.API, data=ContactInput(name="李雷", email="a@example.cn", other_emails=["b@example.cn"])
+        actor=SYSTEM,
+        source=Source.API,
+        data=ContactInput(name="李雷", email="a@example.cn", other_emails=["b@example.cn"]),
     )
-    contact_update(actor=SYSTEM, source=Source.API, contact=contact, changes={"email": "C@example.cn", "phone": "123"})
+    contact_update(
+        actor=SYSTEM, source=Source.API, contact=contact, changes={"email": "C@example.cn", "phone": "123"}
+    )
     contact.refresh_from_db()
     assert (contact.email, contact.phone) == ("c@example.cn", "123")
     assert sorted(contact.addresses.values_list("address", "is_primary")) == [
@@ -82,20 +89,26 @@ def test_update_changes_the_primary_address_and_keeps_the_others():
 @pytest.mark.django_db
 def test_lookup_by_email_matches_any_case_and_creates_unknown_senders():
     known = ContactFactory(email="known@example.cn")
-    assert contact_get_or_create_by_email(actor=SYSTEM, source=Source.EMAIL, email=" KNOWN@Example.cn ") == known
-    new = contact_get_or_create_by_email(actor=SYSTEM, source=Source.EMAIL, email="New@Example.cn", name="新客户")
+    assert (
+        contact_get_or_create_by_email(actor=SYSTEM, source=Source.EMAIL, email=" KNOWN@Example.cn ") == known
+    )
+    new = contact_get_or_create_by_email(
+        actor=SYSTEM, source=Source.EMAIL, email="New@Example.cn", name="新客户"
+    )
     assert (new.email, new.name) == ("new@example.cn", "新客户")
     with pytest.raises(ValidationFailed):
         contact_get_or_create_by_email(actor=SYSTEM, source=Source.EMAIL, email="not an address")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_first_messages_from_one_sender_create_one_contact():
     results: list[int] = []
 
     def lookup() -> None:
         try:
-            results.append(contact_get_or_create_by_email(actor=SYSTEM, source=Source.EMAIL, email="race@example.cn").pk)
+            results.append(
+                contact_get_or_create_by_email(actor=SYSTEM, source=Source.EMAIL, email="race@example.cn").pk
+            )
         finally:
             connection.close()
 
@@ -110,9 +123,13 @@ def test_two_first_messages_from_one_sender_create_one_contact():
 
 @pytest.mark.django_db
 def test_accounts_are_validated_and_updated():
-    account = account_create(actor=SYSTEM, source=Source.API, data=AccountInput(name="明远科技", website="https://my.example.cn"))
+    account = account_create(
+        actor=SYSTEM, source=Source.API, data=AccountInput(name="明远科技", website="https://my.example.cn")
+    )
     with pytest.raises(ValidationFailed) as excinfo:
-        account_update(actor=SYSTEM, source=Source.API, account=account, changes={"name": "", "website": "ftp://x"})
+        account_update(
+            actor=SYSTEM, source=Source.API, account=account, changes={"name": "", "website": "ftp://x"}
+        )
     assert set(excinfo.value.fields) == {"name", "website"}
     account_update(actor=SYSTEM, source=Source.API, account=account, changes={"industry": "软件"})
     account.refresh_from_db()

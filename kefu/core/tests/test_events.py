@@ -9,11 +9,13 @@ from kefu.core import events
 @pytest.fixture
 def received(monkeypatch):
     seen: list[tuple[str, dict]] = []
-    monkeypatch.setattr(events, "_subscribers", {"thing.happened": [lambda event, payload: seen.append((event, payload))]})
+    monkeypatch.setattr(
+        events, "_subscribers", {"thing.happened": [lambda event, payload: seen.append((event, payload))]}
+    )
     return seen
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_subscribers_run_only_after_commit(received):
     with transaction.atomic():
         events.publish("thing.happened", thing_id=1)
@@ -21,15 +23,19 @@ def test_subscribers_run_only_after_commit(received):
     assert received == [("thing.happened", {"thing_id": 1})]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_nothing_is_delivered_when_the_transaction_rolls_back(received):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        events.publish("thing.happened", thing_id=1)
-        raise RuntimeError
+    def publish_then_fail() -> None:
+        with transaction.atomic():
+            events.publish("thing.happened", thing_id=1)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        publish_then_fail()
     assert received == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_subscriber_does_not_stop_the_others(received, caplog):
     def broken(event, payload):
         raise ConnectionError("broker down")
@@ -40,7 +46,7 @@ def test_a_failing_subscriber_does_not_stop_the_others(received, caplog):
     assert "broker down" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_suppressed_blocks_publish_nothing(received):
     with events.suppressed():
         events.publish("thing.happened", thing_id=3)

@@ -4,31 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CustomField',
+            name="CustomField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('module', models.CharField(choices=[('ticket', 'Ticket'), ('contact', 'Contact'), ('account', 'Account')], max_length=16, verbose_name='module')),
-                ('key', models.SlugField(max_length=64, verbose_name='key')),
-                ('field_type', models.CharField(choices=[('text', 'Text'), ('long_text', 'Long text'), ('number', 'Number'), ('decimal', 'Decimal'), ('date', 'Date'), ('datetime', 'Date and time'), ('picklist', 'Pick list'), ('multi_select', 'Multi-select'), ('checkbox', 'Checkbox'), ('email', 'Email'), ('url', 'URL'), ('phone', 'Phone')], max_length=16, verbose_name='type')),
-                ('choices', models.JSONField(blank=True, default=list, verbose_name='choices')),
-                ('is_required', models.BooleanField(default=False, verbose_name='required')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
+                (
+                    "module",
+                    models.CharField(
+                        choices=[("ticket", "Ticket"), ("contact", "Contact"), ("account", "Account")],
+                        max_length=16,
+                        verbose_name="module",
+                    ),
+                ),
+                ("key", models.SlugField(max_length=64, verbose_name="key")),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("long_text", "Long text"),
+                            ("number", "Number"),
+                            ("decimal", "Decimal"),
+                            ("date", "Date"),
+                            ("datetime", "Date and time"),
+                            ("picklist", "Pick list"),
+                            ("multi_select", "Multi-select"),
+                            ("checkbox", "Checkbox"),
+                            ("email", "Email"),
+                            ("url", "URL"),
+                            ("phone", "Phone"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("choices", models.JSONField(blank=True, default=list, verbose_name="choices")),
+                ("is_required", models.BooleanField(default=False, verbose_name="required")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'custom field',
-                'verbose_name_plural': 'custom fields',
-                'ordering': ['module', 'order', 'id'],
+                "verbose_name": "custom field",
+                "verbose_name_plural": "custom fields",
+                "ordering": ["module", "order", "id"],
             },
         ),
     ]

@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customfields', '0001_initial'),
-        ('org', '0001_initial'),
+        ("customfields", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customfield',
-            name='departments',
-            field=models.ManyToManyField(blank=True, related_name='custom_fields', to='org.department'),
+            model_name="customfield",
+            name="departments",
+            field=models.ManyToManyField(blank=True, related_name="custom_fields", to="org.department"),
         ),
         migrations.AddConstraint(
-            model_name='customfield',
-            constraint=models.UniqueConstraint(fields=('module', 'key'), name='customfields_unique_key'),
+            model_name="customfield",
+            constraint=models.UniqueConstraint(fields=("module", "key"), name="customfields_unique_key"),
         ),
     ]

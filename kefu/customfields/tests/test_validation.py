@@ -23,11 +23,20 @@ def test_valid_values_are_stored_in_canonical_form():
     cleaned = clean_values(
         SPECS,
         {
-            "order_no": "KF123", "notes": "长文本" * 100, "quantity": "3", "amount": 19.9, "purchased_on": "2026-11-01",
-            "callback_at": "2026-11-22T09:30:00+08:00", "region": "华东", "modules": ["扫描", "打印", "扫描"],
-            "vip": True, "billing_email": "ap@example.cn", "site": "https://example.cn", "hotline": "+86 21 5555-0101",
+            "order_no": "KF123",
+            "notes": "长文本" * 100,
+            "quantity": "3",
+            "amount": 19.9,
+            "purchased_on": "2026-11-01",
+            "callback_at": "2026-11-22T09:30:00+08:00",
+            "region": "华东",
+            "modules": ["扫描", "打印", "扫描"],
+            "vip": True,
+            "billing_email": "ap@example.cn",
+            "site": "https://example.cn",
+            "hotline": "+86 21 5555-0101",
         },
-    )  # fmt: skip
+    )
     assert cleaned["quantity"] == 3
     assert cleaned["amount"] == "19.9"
     assert cleaned["callback_at"] == "2026-11-22T01:30:00+00:00"
@@ -38,12 +47,24 @@ def test_valid_values_are_stored_in_canonical_form():
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("order_no", 5), ("order_no", "x" * 256), ("quantity", "3.5"), ("quantity", True), ("quantity", 10**20),
-        ("amount", "NaN"), ("amount", "abc"), ("purchased_on", "2026-13-01"), ("callback_at", "2026-11-22T09:30:00"),
-        ("region", "西南"), ("modules", "打印"), ("modules", ["打印", "复印"]), ("vip", "yes"),
-        ("billing_email", "not-an-email"), ("site", "javascript:alert(1)"), ("hotline", "call me"),
+        ("order_no", 5),
+        ("order_no", "x" * 256),
+        ("quantity", "3.5"),
+        ("quantity", True),
+        ("quantity", 10**20),
+        ("amount", "NaN"),
+        ("amount", "abc"),
+        ("purchased_on", "2026-13-01"),
+        ("callback_at", "2026-11-22T09:30:00"),
+        ("region", "西南"),
+        ("modules", "打印"),
+        ("modules", ["打印", "复印"]),
+        ("vip", "yes"),
+        ("billing_email", "not-an-email"),
+        ("site", "javascript:alert(1)"),
+        ("hotline", "call me"),
     ],
-)  # fmt: skip
+)
 def test_each_bad_value_is_named_with_its_reason(key, value):
     with pytest.raises(ValidationFailed) as excinfo:
         clean_values(SPECS, {key: value})

@@ -24,7 +24,8 @@ def create_defaults(apps, schema_editor):
     Role = apps.get_model("org", "Role")
     for key, (name, name_en, permissions) in ROLES.items():
         Role.objects.update_or_create(
-            key=key, defaults={"name": name, "name_en": name_en, "permissions": permissions, "is_system": True}
+            key=key,
+            defaults={"name": name, "name_en": name_en, "permissions": permissions, "is_system": True},
         )
     apps.get_model("org", "HelpdeskSettings").objects.get_or_create(pk=1)
 

@@ -51,7 +51,6 @@ class AgentFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
-    role = factory.LazyFunction(lambda: Role.objects.get(key="agent"))
 
     class Params:
         role_key = "agent"

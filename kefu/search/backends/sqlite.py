@@ -18,15 +18,15 @@ class SQLiteBackend:
     def store(self, documents: Iterable[tuple[int, str]]) -> None:
         documents = list(documents)
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk, _text in documents])  # noqa: S608
-            cursor.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (%s, %s)", documents)  # noqa: S608
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk, _text in documents])
+            cursor.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (%s, %s)", documents)
 
     def remove(self, ticket_ids: Iterable[int]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in ticket_ids])  # noqa: S608
+            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in ticket_ids])
 
     def matching_ids(self, terms: list[str]) -> RawSQL:
-        return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [" ".join(map(_quote, terms))])  # noqa: S608
+        return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [" ".join(map(_quote, terms))])
 
 
 BACKEND = SQLiteBackend()

@@ -6,12 +6,12 @@ rebuilds, and a foreign key would stop Django's test flush from truncating ticke
 
 from django.db import migrations
 
-SQLITE_FORWARD = "CREATE VIRTUAL TABLE search_ticket_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')"
+SQLITE_FORWARD = (
+    "CREATE VIRTUAL TABLE search_ticket_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')"
+)
 SQLITE_REVERSE = "DROP TABLE IF EXISTS search_ticket_fts"
 POSTGRES_FORWARD = [
-    "CREATE TABLE search_ticket_document ("
-    " ticket_id bigint PRIMARY KEY,"
-    " document tsvector NOT NULL)",
+    "CREATE TABLE search_ticket_document ( ticket_id bigint PRIMARY KEY, document tsvector NOT NULL)",
     "CREATE INDEX search_ticket_document_gin ON search_ticket_document USING gin (document)",
 ]
 POSTGRES_REVERSE = ["DROP TABLE IF EXISTS search_ticket_document"]

@@ -51,10 +51,22 @@ def test_tickets_are_found_by_subject_and_description(printer, refund, query, ex
 
 
 @pytest.mark.django_db
-def test_replies_and_comments_are_searchable_once_committed(printer, agent, django_capture_on_commit_callbacks):
+def test_replies_and_comments_are_searchable_once_committed(
+    printer, agent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        ticket_reply(actor=Actor.agent(agent.user), source=Source.WEB, ticket=printer, data=ReplyInput(body="请恢复出厂设置"))
-        ticket_comment(actor=Actor.agent(agent.user), source=Source.WEB, ticket=printer, data=CommentInput(body="疑似固件缺陷"))
+        ticket_reply(
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=printer,
+            data=ReplyInput(body="请恢复出厂设置"),
+        )
+        ticket_comment(
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=printer,
+            data=CommentInput(body="疑似固件缺陷"),
+        )
     assert _found("出厂设置") == ["打印机无法连接网络"]
     assert _found("固件") == ["打印机无法连接网络"]
 

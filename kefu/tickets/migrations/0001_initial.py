@@ -6,222 +6,499 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0001_initial'),
-        ('core', '0001_initial'),
-        ('org', '0001_initial'),
+        ("contacts", "0001_initial"),
+        ("core", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TicketNumberSequence',
+            name="TicketNumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_value', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_value", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('colour', models.CharField(default='#6c757d', max_length=7, verbose_name='colour')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default for new tickets')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
+                ("colour", models.CharField(default="#6c757d", max_length=7, verbose_name="colour")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default for new tickets")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'priority',
-                'verbose_name_plural': 'priorities',
-                'ordering': ['order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('name',), name='tickets_priority_unique_name')],
+                "verbose_name": "priority",
+                "verbose_name_plural": "priorities",
+                "ordering": ["order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("name",), name="tickets_priority_unique_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Status',
+            name="Status",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('status_type', models.CharField(choices=[('open', 'Open'), ('on_hold', 'On hold'), ('closed', 'Closed')], max_length=16, verbose_name='status type')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('is_default', models.BooleanField(default=False, verbose_name='default for new tickets')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
+                (
+                    "status_type",
+                    models.CharField(
+                        choices=[("open", "Open"), ("on_hold", "On hold"), ("closed", "Closed")],
+                        max_length=16,
+                        verbose_name="status type",
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("is_default", models.BooleanField(default=False, verbose_name="default for new tickets")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'status',
-                'verbose_name_plural': 'statuses',
-                'ordering': ['order', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('name',), name='tickets_status_unique_name')],
+                "verbose_name": "status",
+                "verbose_name_plural": "statuses",
+                "ordering": ["order", "id"],
+                "constraints": [models.UniqueConstraint(fields=("name",), name="tickets_status_unique_name")],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.BigIntegerField(unique=True, verbose_name='number')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('web', 'Web'), ('portal', 'Portal'), ('phone', 'Phone'), ('chat', 'Chat'), ('social', 'Social'), ('api', 'API'), ('widget', 'Widget'), ('forum', 'Forum')], default='web', max_length=16, verbose_name='channel')),
-                ('category', models.CharField(blank=True, max_length=100, verbose_name='category')),
-                ('sub_category', models.CharField(blank=True, max_length=100, verbose_name='sub-category')),
-                ('product', models.CharField(blank=True, max_length=100, verbose_name='product')),
-                ('language', models.CharField(blank=True, max_length=16, verbose_name='language')),
-                ('first_response_due_at', models.DateTimeField(blank=True, null=True, verbose_name='first response due')),
-                ('resolution_due_at', models.DateTimeField(blank=True, null=True, verbose_name='resolution due')),
-                ('first_responded_at', models.DateTimeField(blank=True, null=True, verbose_name='first responded')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('updated_at', models.DateTimeField(verbose_name='updated')),
-                ('custom_fields', models.JSONField(blank=True, default=dict, verbose_name='custom fields')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='contacts.account')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tickets', to=settings.AUTH_USER_MODEL)),
-                ('brand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='org.brand')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='contacts.contact')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='org.department')),
-                ('followers', models.ManyToManyField(blank=True, related_name='followed_tickets', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='tickets.ticket', verbose_name='parent')),
-                ('priority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.priority')),
-                ('status', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='tickets.status')),
-                ('tags', models.ManyToManyField(blank=True, related_name='tickets', to='core.tag')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='org.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.BigIntegerField(unique=True, verbose_name="number")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("web", "Web"),
+                            ("portal", "Portal"),
+                            ("phone", "Phone"),
+                            ("chat", "Chat"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                            ("widget", "Widget"),
+                            ("forum", "Forum"),
+                        ],
+                        default="web",
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("category", models.CharField(blank=True, max_length=100, verbose_name="category")),
+                ("sub_category", models.CharField(blank=True, max_length=100, verbose_name="sub-category")),
+                ("product", models.CharField(blank=True, max_length=100, verbose_name="product")),
+                ("language", models.CharField(blank=True, max_length=16, verbose_name="language")),
+                (
+                    "first_response_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first response due"),
+                ),
+                (
+                    "resolution_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="resolution due"),
+                ),
+                (
+                    "first_responded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first responded"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                ("updated_at", models.DateTimeField(verbose_name="updated")),
+                ("custom_fields", models.JSONField(blank=True, default=dict, verbose_name="custom fields")),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="contacts.account",
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_tickets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "brand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="org.brand",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "followers",
+                    models.ManyToManyField(
+                        blank=True, related_name="followed_tickets", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="tickets.ticket",
+                        verbose_name="parent",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="tickets.priority",
+                    ),
+                ),
+                (
+                    "status",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="tickets.status",
+                    ),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="tickets", to="core.tag")),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="org.team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket',
-                'verbose_name_plural': 'tickets',
+                "verbose_name": "ticket",
+                "verbose_name_plural": "tickets",
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('in', 'From the customer'), ('out', 'To the customer')], max_length=3, verbose_name='direction')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('web', 'Web'), ('portal', 'Portal'), ('phone', 'Phone'), ('chat', 'Chat'), ('social', 'Social'), ('api', 'API'), ('widget', 'Widget'), ('forum', 'Forum')], max_length=16, verbose_name='channel')),
-                ('from_address', models.CharField(blank=True, max_length=320, verbose_name='from')),
-                ('to', models.JSONField(blank=True, default=list, verbose_name='to')),
-                ('cc', models.JSONField(blank=True, default=list, verbose_name='cc')),
-                ('bcc', models.JSONField(blank=True, default=list, verbose_name='bcc')),
-                ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),
-                ('body_html', models.TextField(verbose_name='body (HTML)')),
-                ('body_text', models.TextField(verbose_name='body (text)')),
-                ('message_id', models.CharField(blank=True, db_index=True, max_length=998)),
-                ('delivery_status', models.CharField(blank=True, choices=[('', 'Not sent by email'), ('queued', 'Queued'), ('sent', 'Sent'), ('failed', 'Failed')], default='', max_length=8)),
-                ('delivery_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('author_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contacts.contact')),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threads', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "From the customer"), ("out", "To the customer")],
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("web", "Web"),
+                            ("portal", "Portal"),
+                            ("phone", "Phone"),
+                            ("chat", "Chat"),
+                            ("social", "Social"),
+                            ("api", "API"),
+                            ("widget", "Widget"),
+                            ("forum", "Forum"),
+                        ],
+                        max_length=16,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("from_address", models.CharField(blank=True, max_length=320, verbose_name="from")),
+                ("to", models.JSONField(blank=True, default=list, verbose_name="to")),
+                ("cc", models.JSONField(blank=True, default=list, verbose_name="cc")),
+                ("bcc", models.JSONField(blank=True, default=list, verbose_name="bcc")),
+                ("subject", models.CharField(blank=True, max_length=255, verbose_name="subject")),
+                ("body_html", models.TextField(verbose_name="body (HTML)")),
+                ("body_text", models.TextField(verbose_name="body (text)")),
+                ("message_id", models.CharField(blank=True, db_index=True, max_length=998)),
+                (
+                    "delivery_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not sent by email"),
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="",
+                        max_length=8,
+                    ),
+                ),
+                ("delivery_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                (
+                    "author_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contacts.contact",
+                    ),
+                ),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="threads",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thread',
-                'verbose_name_plural': 'threads',
+                "verbose_name": "thread",
+                "verbose_name_plural": "threads",
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body_html', models.TextField(verbose_name='body (HTML)')),
-                ('body_text', models.TextField(verbose_name='body (text)')),
-                ('is_public', models.BooleanField(default=False, verbose_name='public')),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mentions', models.ManyToManyField(blank=True, related_name='mentioned_in', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body_html", models.TextField(verbose_name="body (HTML)")),
+                ("body_text", models.TextField(verbose_name="body (text)")),
+                ("is_public", models.BooleanField(default=False, verbose_name="public")),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mentions",
+                    models.ManyToManyField(
+                        blank=True, related_name="mentioned_in", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='tickets/%Y/%m/')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('size', models.BigIntegerField(verbose_name='size')),
-                ('content_type', models.CharField(max_length=255, verbose_name='content type')),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='tickets.comment')),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='tickets.thread')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="tickets/%Y/%m/")),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("size", models.BigIntegerField(verbose_name="size")),
+                ("content_type", models.CharField(max_length=255, verbose_name="content type")),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="tickets.comment",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="tickets.thread",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
             },
         ),
         migrations.CreateModel(
-            name='TicketEvent',
+            name="TicketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(verbose_name='time')),
-                ('actor_kind', models.CharField(max_length=16)),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor_name', models.CharField(blank=True, max_length=200)),
-                ('source', models.CharField(max_length=16)),
-                ('action', models.CharField(max_length=32)),
-                ('field', models.CharField(blank=True, max_length=64)),
-                ('old_value', models.JSONField(blank=True, null=True)),
-                ('new_value', models.JSONField(blank=True, null=True)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="time")),
+                ("actor_kind", models.CharField(max_length=16)),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor_name", models.CharField(blank=True, max_length=200)),
+                ("source", models.CharField(max_length=16)),
+                ("action", models.CharField(max_length=32)),
+                ("field", models.CharField(blank=True, max_length=64)),
+                ("old_value", models.JSONField(blank=True, null=True)),
+                ("new_value", models.JSONField(blank=True, null=True)),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket event',
-                'verbose_name_plural': 'ticket events',
+                "verbose_name": "ticket event",
+                "verbose_name_plural": "ticket events",
             },
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['created_at', 'id'], name='ticket_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["created_at", "id"], name="ticket_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['updated_at', 'id'], name='ticket_updated_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['department', 'created_at', 'id'], name='ticket_dept_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["department", "created_at", "id"], name="ticket_dept_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'created_at', 'id'], name='ticket_assignee_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'created_at', 'id'], name='ticket_status_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["status", "created_at", "id"], name="ticket_status_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['priority', 'created_at', 'id'], name='ticket_priority_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["priority", "created_at", "id"], name="ticket_priority_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['contact', 'created_at'], name='ticket_contact_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["contact", "created_at"], name="ticket_contact_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['account', 'created_at'], name='ticket_account_created_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["account", "created_at"], name="ticket_account_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['ticket', 'created_at'], name='thread_ticket_created_idx'),
+            model_name="thread",
+            index=models.Index(fields=["ticket", "created_at"], name="thread_ticket_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['ticket', 'created_at'], name='comment_ticket_created_idx'),
+            model_name="comment",
+            index=models.Index(fields=["ticket", "created_at"], name="comment_ticket_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticketevent',
-            index=models.Index(fields=['ticket', 'created_at', 'id'], name='ticketevent_ticket_idx'),
+            model_name="ticketevent",
+            index=models.Index(fields=["ticket", "created_at", "id"], name="ticketevent_ticket_idx"),
         ),
     ]

@@ -21,17 +21,26 @@ def create_defaults(apps, schema_editor):
     Priority = apps.get_model("tickets", "Priority")
     for order, (name, name_en, status_type, is_default) in enumerate(STATUSES):
         Status.objects.get_or_create(
-            name=name, defaults={"name_en": name_en, "status_type": status_type, "order": order, "is_default": is_default}
+            name=name,
+            defaults={
+                "name_en": name_en,
+                "status_type": status_type,
+                "order": order,
+                "is_default": is_default,
+            },
         )
     for order, (name, name_en, colour, is_default) in enumerate(PRIORITIES):
         Priority.objects.get_or_create(
-            name=name, defaults={"name_en": name_en, "colour": colour, "order": order, "is_default": is_default}
+            name=name,
+            defaults={"name_en": name_en, "colour": colour, "order": order, "is_default": is_default},
         )
     apps.get_model("tickets", "TicketNumberSequence").objects.get_or_create(pk=1, defaults={"last_value": 0})
 
 
 def remove_defaults(apps, schema_editor):
-    apps.get_model("tickets", "Status").objects.filter(name__in=[s[0] for s in STATUSES], tickets__isnull=True).delete()
+    apps.get_model("tickets", "Status").objects.filter(
+        name__in=[s[0] for s in STATUSES], tickets__isnull=True
+    ).delete()
     apps.get_model("tickets", "Priority").objects.filter(
         name__in=[p[0] for p in PRIORITIES], tickets__isnull=True
     ).delete()

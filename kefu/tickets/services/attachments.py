@@ -50,7 +50,13 @@ def sniff_content_type(head: bytes) -> str:
 
 
 def attachment_add(
-    *, actor: Actor, source: Source, ticket: Ticket, filename: str, content: IO[bytes], size: int | None = None
+    *,
+    actor: Actor,
+    source: Source,
+    ticket: Ticket,
+    filename: str,
+    content: IO[bytes],
+    size: int | None = None,
 ) -> Attachment:
     authorize(actor, ticket, permissions.TICKET_COMMENT)
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
@@ -105,6 +111,9 @@ def claim_attachments(ticket: Ticket, attachment_ids: Iterable[int]) -> list[Att
     if missing:
         raise ValidationFailed(
             _("Some attachments cannot be used."),
-            fields={"attachment_ids": _("Unknown or already used: %(ids)s.") % {"ids": ", ".join(map(str, missing))}},
+            fields={
+                "attachment_ids": _("Unknown or already used: %(ids)s.")
+                % {"ids": ", ".join(map(str, missing))}
+            },
         )
     return found

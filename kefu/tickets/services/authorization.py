@@ -16,7 +16,9 @@ def authorize(actor: Actor, ticket: Ticket | None, permission: str | None) -> No
     if not actor.is_agent:
         return
     access = agent_access(actor.user)
-    if ticket is not None and (ticket.deleted_at is not None or not access.can_see_department(ticket.department_id)):
+    if ticket is not None and (
+        ticket.deleted_at is not None or not access.can_see_department(ticket.department_id)
+    ):
         raise NotFound(_("No such ticket."))
     if permission is not None and not access.can(permission):
         raise PermissionDenied(_("You do not have permission to do this."))

@@ -92,7 +92,11 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
         Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)
         _touch(ticket, now, first_response=actor.is_agent)
         record_changes(
-            ticket=ticket, actor=actor, source=source, changes=[Change("replied", "threads", None, {"id": thread.pk})], at=now
+            ticket=ticket,
+            actor=actor,
+            source=source,
+            changes=[Change("replied", "threads", None, {"id": thread.pk})],
+            at=now,
         )
         publish("ticket.replied", ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
     return thread
@@ -109,7 +113,9 @@ def _clean_mentions(ticket: Ticket, mention_ids: list[int], errors: dict[str, st
 
 def ticket_comment(*, actor: Actor, source: Source, ticket: Ticket, data: CommentInput) -> Comment:
     """Add an internal note (or a public comment) with optional @mentions of agents."""
-    authorize(actor, ticket, permissions.TICKET_COMMENT_PUBLIC if data.is_public else permissions.TICKET_COMMENT)
+    authorize(
+        actor, ticket, permissions.TICKET_COMMENT_PUBLIC if data.is_public else permissions.TICKET_COMMENT
+    )
     errors: dict[str, str] = {}
     body_html, body_text = _clean_body(data.body, errors)
     mentions = _clean_mentions(ticket, data.mention_ids, errors)
@@ -127,7 +133,9 @@ def ticket_comment(*, actor: Actor, source: Source, ticket: Ticket, data: Commen
             created_at=now,
         )
         comment.mentions.set(mentions)
-        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(comment=comment)
+        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(
+            comment=comment
+        )
         _touch(ticket, now)
         record_changes(
             ticket=ticket,
@@ -174,7 +182,11 @@ def ticket_receive(*, actor: Actor, source: Source, ticket: Ticket, data: Messag
         Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)
         _touch(ticket, now)
         record_changes(
-            ticket=ticket, actor=actor, source=source, changes=[Change("received", "threads", None, {"id": thread.pk})], at=now
+            ticket=ticket,
+            actor=actor,
+            source=source,
+            changes=[Change("received", "threads", None, {"id": thread.pk})],
+            at=now,
         )
         publish("ticket.message_received", ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
     return thread

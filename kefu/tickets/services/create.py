@@ -35,7 +35,9 @@ def _resolve_contact(actor: Actor, source: Source, data: TicketCreateInput) -> i
         return contact_get_or_create_by_email(
             actor=actor, source=source, email=data.contact.email, name=data.contact.name
         ).pk
-    raise ValidationFailed(_("The ticket is not valid."), fields={"contact_id": _("Give contact_id or contact.email.")})
+    raise ValidationFailed(
+        _("The ticket is not valid."), fields={"contact_id": _("Give contact_id or contact.email.")}
+    )
 
 
 def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> Ticket:

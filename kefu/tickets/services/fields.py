@@ -27,7 +27,17 @@ from kefu.tickets.selectors import priority_lookup, status_lookup
 MAX_SUBJECT = 255
 MAX_BODY = 200_000
 SHORT_TEXT_FIELDS = ("category", "sub_category", "product")
-REFERENCE_FIELDS = ("department", "team", "assignee", "contact", "account", "brand", "parent", "status", "priority")
+REFERENCE_FIELDS = (
+    "department",
+    "team",
+    "assignee",
+    "contact",
+    "account",
+    "brand",
+    "parent",
+    "status",
+    "priority",
+)
 
 EDITABLE = frozenset(
     {
@@ -38,7 +48,9 @@ EDITABLE = frozenset(
 )  # fmt: skip
 
 
-def _text(value: Any, field: str, limit: int, errors: dict[str, str], *, required: bool = False) -> str | None:
+def _text(
+    value: Any, field: str, limit: int, errors: dict[str, str], *, required: bool = False
+) -> str | None:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -112,7 +124,9 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         if raw["department_id"] is None:
             errors["department_id"] = _("This field is required.")
         else:
-            cleaned["department"] = _lookup(Department, raw["department_id"], "department_id", errors, is_active=True)
+            cleaned["department"] = _lookup(
+                Department, raw["department_id"], "department_id", errors, is_active=True
+            )
     department = cleaned.get("department") or (ticket.department if ticket else None)
 
     if "team_id" in raw:
@@ -133,7 +147,9 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         if raw["contact_id"] is None:
             errors["contact_id"] = _("This field is required.")
         else:
-            cleaned["contact"] = _lookup(Contact, raw["contact_id"], "contact_id", errors, merged_into__isnull=True)
+            cleaned["contact"] = _lookup(
+                Contact, raw["contact_id"], "contact_id", errors, merged_into__isnull=True
+            )
     if "account_id" in raw:
         cleaned["account"] = _lookup(Account, raw["account_id"], "account_id", errors)
     if "brand_id" in raw:
@@ -148,14 +164,18 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         usable = isinstance(value, int | str) and not isinstance(value, bool)
         status = status_lookup(value) if usable or (value is None and ticket is None) else None
         if status is None:
-            errors["status"] = _("No default status is configured.") if value is None else _("Unknown status.")
+            errors["status"] = (
+                _("No default status is configured.") if value is None else _("Unknown status.")
+            )
         cleaned["status"] = status
     if "priority" in raw:
         value = raw["priority"]
         usable = isinstance(value, int | str) and not isinstance(value, bool)
         priority = priority_lookup(value) if usable or (value is None and ticket is None) else None
         if priority is None:
-            errors["priority"] = _("No default priority is configured.") if value is None else _("Unknown priority.")
+            errors["priority"] = (
+                _("No default priority is configured.") if value is None else _("Unknown priority.")
+            )
         cleaned["priority"] = priority
     if "tags" in raw:
         if not isinstance(raw["tags"], list):
@@ -169,9 +189,13 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
     if "custom_fields" in raw or (ticket is None) or "department" in cleaned:
         values = raw.get("custom_fields") or {}
         if not isinstance(values, Mapping):
-            raise ValidationFailed(_("The ticket is not valid."), fields={"custom_fields": _("Enter an object.")})
+            raise ValidationFailed(
+                _("The ticket is not valid."), fields={"custom_fields": _("Enter an object.")}
+            )
         specs = field_specs("ticket", department_id=department.pk if department else None)
-        cleaned["custom_fields"] = clean_values(specs, values, existing=ticket.custom_fields if ticket else None)
+        cleaned["custom_fields"] = clean_values(
+            specs, values, existing=ticket.custom_fields if ticket else None
+        )
     if "tags" in cleaned:
         cleaned["tags"] = tags_get_or_create(cleaned["tags"])
     return cleaned

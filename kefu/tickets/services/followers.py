@@ -25,7 +25,9 @@ def ticket_follow(*, actor: Actor, source: Source, ticket: Ticket, user: User, f
     if actor.is_agent and actor.id != user.pk:
         authorize(actor, ticket, permissions.TICKET_ASSIGN)
     if follow and not agent_access(user).can_see_department(ticket.department_id):
-        raise ValidationFailed(_("This agent cannot see the ticket."), fields={"user_id": _("Cannot see the ticket.")})
+        raise ValidationFailed(
+            _("This agent cannot see the ticket."), fields={"user_id": _("Cannot see the ticket.")}
+        )
     with transaction.atomic():
         already = ticket.followers.filter(pk=user.pk).exists()
         if already == follow:

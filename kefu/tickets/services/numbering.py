@@ -15,7 +15,7 @@ def next_ticket_number() -> int:
     """
     table = connection.ops.quote_name(TicketNumberSequence._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value")  # noqa: S608
+        cursor.execute(f"UPDATE {table} SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value")
         row = cursor.fetchone()
     if row is None:
         TicketNumberSequence.objects.create(pk=1, last_value=1)

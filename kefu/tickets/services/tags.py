@@ -36,5 +36,11 @@ def ticket_tag(
         changes = [Change("tagged", "tags", None, tag.name) for tag in added]
         changes += [Change("untagged", "tags", tag.name, None) for tag in removed]
         record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=now)
-        publish("ticket.updated", ticket_id=ticket.pk, fields=["tags"], actor_kind=actor.kind.value, source=source.value)
+        publish(
+            "ticket.updated",
+            ticket_id=ticket.pk,
+            fields=["tags"],
+            actor_kind=actor.kind.value,
+            source=source.value,
+        )
     return ticket

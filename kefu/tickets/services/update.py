@@ -80,9 +80,21 @@ def ticket_update(
     _check_permissions(actor, ticket, set(changes))
     with transaction.atomic():
         # of=("self",): PostgreSQL refuses to lock the nullable side of the outer joins (team, assignee…).
-        ticket = Ticket.objects.select_for_update(of=("self",)).select_related(
-            "status", "priority", "department", "team", "assignee", "contact", "account", "brand", "parent"
-        ).get(pk=ticket.pk)
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related(
+                "status",
+                "priority",
+                "department",
+                "team",
+                "assignee",
+                "contact",
+                "account",
+                "brand",
+                "parent",
+            )
+            .get(pk=ticket.pk)
+        )
         cleaned = clean_ticket_fields(ticket, changes)
         _follow_department(ticket, cleaned)
         now = at if (source is Source.IMPORT and at) else timezone.now()
@@ -91,7 +103,14 @@ def ticket_update(
             old = _current(ticket, field)
             if _same(field, old, new):
                 continue
-            recorded.append(Change(_ACTION_BY_FIELD.get(field, "updated"), field, _loggable(field, old), _loggable(field, new)))
+            recorded.append(
+                Change(
+                    _ACTION_BY_FIELD.get(field, "updated"),
+                    field,
+                    _loggable(field, old),
+                    _loggable(field, new),
+                )
+            )
             if field == "tags":
                 ticket.tags.set(new)
             else:

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 from kefu.org.tests.factories import AgentFactory
 from kefu.tickets.inputs import CommentInput, MessageInput, ReplyInput
 from kefu.tickets.models import Comment, Thread
@@ -16,10 +16,15 @@ def ticket(create_ticket):
 
 
 @pytest.mark.django_db
-def test_a_reply_goes_to_the_contact_sets_first_response_and_publishes(ticket, agent, django_capture_on_commit_callbacks):
+def test_a_reply_goes_to_the_contact_sets_first_response_and_publishes(
+    ticket, agent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         thread = ticket_reply(
-            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="您好，\n\n请重启路由器。", cc=["Boss@Example.cn"])
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
+            data=ReplyInput(body="您好，\n\n请重启路由器。", cc=["Boss@Example.cn"]),
         )
     ticket.refresh_from_db()
     assert (thread.direction, thread.to, thread.cc) == ("out", ["wang.fang@example.cn"], ["boss@example.cn"])
@@ -33,7 +38,9 @@ def test_a_reply_goes_to_the_contact_sets_first_response_and_publishes(ticket, a
 
 @pytest.mark.django_db
 def test_a_second_reply_keeps_the_first_response_time(ticket, agent):
-    first = ticket_reply(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="一"))
+    first = ticket_reply(
+        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="一")
+    )
     ticket_reply(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="二"))
     ticket.refresh_from_db()
     assert ticket.first_responded_at == first.created_at
@@ -43,7 +50,9 @@ def test_a_second_reply_keeps_the_first_response_time(ticket, agent):
 @pytest.mark.parametrize("body", ["", "   ", "<p> </p>", "<script>alert(1)</script>"])
 def test_an_empty_reply_is_refused(ticket, agent, body):
     with pytest.raises(ValidationFailed) as excinfo:
-        ticket_reply(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body=body))
+        ticket_reply(
+            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body=body)
+        )
     assert set(excinfo.value.fields) == {"body"}
     assert not Thread.objects.exists()
 
@@ -52,21 +61,27 @@ def test_an_empty_reply_is_refused(ticket, agent, body):
 def test_bad_recipients_are_named(ticket, agent):
     with pytest.raises(ValidationFailed) as excinfo:
         ticket_reply(
-            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket,
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
             data=ReplyInput(body="hi", to=["not-an-address"], cc=["x@y.cn"] * 51),
-        )  # fmt: skip
+        )
     assert set(excinfo.value.fields) == {"to", "cc"}
 
 
 @pytest.mark.django_db
 def test_a_light_agent_comments_internally_but_cannot_reply_or_comment_publicly(ticket, light_agent):
     actor = Actor.agent(light_agent.user)
-    comment = ticket_comment(actor=actor, source=Source.WEB, ticket=ticket, data=CommentInput(body="客户是 VIP"))
+    comment = ticket_comment(
+        actor=actor, source=Source.WEB, ticket=ticket, data=CommentInput(body="客户是 VIP")
+    )
     assert comment.is_public is False
     with pytest.raises(PermissionDenied):
         ticket_reply(actor=actor, source=Source.WEB, ticket=ticket, data=ReplyInput(body="hi"))
     with pytest.raises(PermissionDenied):
-        ticket_comment(actor=actor, source=Source.WEB, ticket=ticket, data=CommentInput(body="hi", is_public=True))
+        ticket_comment(
+            actor=actor, source=Source.WEB, ticket=ticket, data=CommentInput(body="hi", is_public=True)
+        )
     assert Comment.objects.count() == 1
     assert not Thread.objects.exists()
 
@@ -76,14 +91,18 @@ def test_mentions_must_be_agents_who_can_see_the_ticket(ticket, agent, other_age
     colleague = AgentFactory(departments=[department])
     with pytest.raises(ValidationFailed) as excinfo:
         ticket_comment(
-            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket,
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
             data=CommentInput(body="@杨磊 看一下", mention_ids=[other_agent.user.pk]),
-        )  # fmt: skip
+        )
     assert set(excinfo.value.fields) == {"mention_ids"}
     comment = ticket_comment(
-        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket,
+        actor=Actor.agent(agent.user),
+        source=Source.WEB,
+        ticket=ticket,
         data=CommentInput(body="请跟进", mention_ids=[colleague.user.pk]),
-    )  # fmt: skip
+    )
     assert list(comment.mentions.all()) == [colleague.user]
 
 
@@ -91,18 +110,32 @@ def test_mentions_must_be_agents_who_can_see_the_ticket(ticket, agent, other_age
 def test_attachments_are_typed_by_their_bytes_and_attach_to_one_reply_only(ticket, agent):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     attachment = attachment_add(
-        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, filename="../../etc/截图.txt", content=io.BytesIO(png)
+        actor=Actor.agent(agent.user),
+        source=Source.WEB,
+        ticket=ticket,
+        filename="../../etc/截图.txt",
+        content=io.BytesIO(png),
     )
-    assert (attachment.filename, attachment.content_type, attachment.size) == ("截图.txt", "image/png", len(png))
+    assert (attachment.filename, attachment.content_type, attachment.size) == (
+        "截图.txt",
+        "image/png",
+        len(png),
+    )
     assert attachment.file.read() == png
 
     thread = ticket_reply(
-        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="见附件", attachment_ids=[attachment.pk])
+        actor=Actor.agent(agent.user),
+        source=Source.WEB,
+        ticket=ticket,
+        data=ReplyInput(body="见附件", attachment_ids=[attachment.pk]),
     )
     assert list(thread.attachments.all()) == [attachment]
     with pytest.raises(ValidationFailed) as excinfo:
         ticket_reply(
-            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="again", attachment_ids=[attachment.pk])
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
+            data=ReplyInput(body="again", attachment_ids=[attachment.pk]),
         )
     assert set(excinfo.value.fields) == {"attachment_ids"}
 
@@ -111,22 +144,34 @@ def test_attachments_are_typed_by_their_bytes_and_attach_to_one_reply_only(ticke
 def test_attachment_limits(ticket, agent, settings):
     settings.KEFU_MAX_ATTACHMENT_BYTES = 10
     actor = Actor.agent(agent.user)
-    with pytest.raises(Exception) as too_large:
-        attachment_add(actor=actor, source=Source.WEB, ticket=ticket, filename="a.bin", content=io.BytesIO(b"x" * 11))
+    with pytest.raises(PayloadTooLarge) as too_large:
+        attachment_add(
+            actor=actor, source=Source.WEB, ticket=ticket, filename="a.bin", content=io.BytesIO(b"x" * 11)
+        )
     assert too_large.value.status_code == 413
     with pytest.raises(ValidationFailed):
-        attachment_add(actor=actor, source=Source.WEB, ticket=ticket, filename="a.bin", content=io.BytesIO(b""))
-    text = attachment_add(actor=actor, source=Source.WEB, ticket=ticket, filename="", content=io.BytesIO("中文".encode()))
+        attachment_add(
+            actor=actor, source=Source.WEB, ticket=ticket, filename="a.bin", content=io.BytesIO(b"")
+        )
+    text = attachment_add(
+        actor=actor, source=Source.WEB, ticket=ticket, filename="", content=io.BytesIO("中文".encode())
+    )
     assert (text.filename, text.content_type) == ("attachment", "text/plain")
 
 
 @pytest.mark.django_db
 def test_a_customer_message_is_inbound_and_does_not_count_as_a_response(ticket):
     thread = ticket_receive(
-        actor=Actor.contact(ticket.contact), source=Source.EMAIL, ticket=ticket,
+        actor=Actor.contact(ticket.contact),
+        source=Source.EMAIL,
+        ticket=ticket,
         data=MessageInput(body="还是不行", message_id="<abc@example.cn>"),
-    )  # fmt: skip
+    )
     ticket.refresh_from_db()
-    assert (thread.direction, thread.author_contact, thread.from_address) == ("in", ticket.contact, "wang.fang@example.cn")
+    assert (thread.direction, thread.author_contact, thread.from_address) == (
+        "in",
+        ticket.contact,
+        "wang.fang@example.cn",
+    )
     assert ticket.first_responded_at is None
     assert ticket.events.latest("id").action == "received"

@@ -11,7 +11,7 @@ from kefu.tickets.models import Ticket
 from kefu.tickets.services import ticket_create
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_creators_get_distinct_consecutive_numbers(department):
     errors: list[BaseException] = []
 
@@ -19,11 +19,15 @@ def test_concurrent_creators_get_distinct_consecutive_numbers(department):
         try:
             for index in range(5):
                 ticket_create(
-                    actor=Actor.system(), source=Source.API,
-                    data=TicketCreateInput(subject=f"并发 {worker}-{index}", department_id=department.pk,
-                                           contact=ContactRef(email=f"c{worker}@example.cn")),
-                )  # fmt: skip
-        except BaseException as exc:  # noqa: BLE001 - reported below
+                    actor=Actor.system(),
+                    source=Source.API,
+                    data=TicketCreateInput(
+                        subject=f"并发 {worker}-{index}",
+                        department_id=department.pk,
+                        contact=ContactRef(email=f"c{worker}@example.cn"),
+                    ),
+                )
+        except BaseException as exc:
             errors.append(exc)
         finally:
             close_old_connections()

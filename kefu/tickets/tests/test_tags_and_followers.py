@@ -12,7 +12,9 @@ def ticket(create_ticket):
 
 @pytest.mark.django_db
 def test_tags_are_added_and_removed_by_name_whatever_the_case(ticket, agent):
-    ticket_tag(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, add=["vip", "退款"], remove=["Vip"])
+    ticket_tag(
+        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, add=["vip", "退款"], remove=["Vip"]
+    )
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["退款"]
     actions = list(ticket.events.order_by("id").values_list("action", "old_value", "new_value"))[1:]
     assert actions == [("tagged", None, "退款"), ("untagged", "VIP", None)]
@@ -38,7 +40,11 @@ def test_following_is_idempotent_and_logged_once(ticket, agent):
     assert list(ticket.followers.all()) == [agent.user]
     ticket_follow(actor=actor, source=Source.WEB, ticket=ticket, user=agent.user, follow=False)
     assert list(ticket.followers.all()) == []
-    assert list(ticket.events.order_by("id").values_list("action", flat=True)) == ["created", "followed", "unfollowed"]
+    assert list(ticket.events.order_by("id").values_list("action", flat=True)) == [
+        "created",
+        "followed",
+        "unfollowed",
+    ]
 
 
 @pytest.mark.django_db

@@ -25,7 +25,9 @@ def _input(department, **overrides):
 
 
 @pytest.mark.django_db
-def test_create_numbers_the_ticket_logs_it_and_publishes_after_commit(agent, department, django_capture_on_commit_callbacks):
+def test_create_numbers_the_ticket_logs_it_and_publishes_after_commit(
+    agent, department, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         ticket = ticket_create(actor=Actor.agent(agent.user), source=Source.API, data=_input(department))
 
@@ -33,7 +35,12 @@ def test_create_numbers_the_ticket_logs_it_and_publishes_after_commit(agent, dep
     assert (ticket.status.name, ticket.priority.name, ticket.channel) == ("新建", "中", "web")
     assert ticket.contact.email == "li.lei@example.cn"
     event = TicketEvent.objects.get(ticket=ticket)
-    assert (event.action, event.actor_kind, event.actor_id, event.source) == ("created", "agent", agent.user.pk, "api")
+    assert (event.action, event.actor_kind, event.actor_id, event.source) == (
+        "created",
+        "agent",
+        agent.user.pk,
+        "api",
+    )
     assert event.new_value == {"number": 1, "subject": "退款申请"}
     audit = AuditEntry.objects.get(object_type="tickets.ticket", object_id=ticket.pk)
     assert audit.action == "ticket.created"
@@ -116,8 +123,12 @@ def test_creating_closed_sets_closed_at(create_ticket):
 @pytest.mark.django_db
 def test_only_imports_may_backdate(agent, department):
     past = timezone.now() - dt.timedelta(days=30)
-    imported = ticket_create(actor=Actor.system(), source=Source.IMPORT, data=_input(department, created_at=past))
-    live = ticket_create(actor=Actor.agent(agent.user), source=Source.API, data=_input(department, created_at=past))
+    imported = ticket_create(
+        actor=Actor.system(), source=Source.IMPORT, data=_input(department, created_at=past)
+    )
+    live = ticket_create(
+        actor=Actor.agent(agent.user), source=Source.API, data=_input(department, created_at=past)
+    )
     assert imported.created_at == past
     assert live.created_at > past + dt.timedelta(days=29)
 
@@ -147,5 +158,7 @@ def test_tags_are_deduplicated_case_insensitively(create_ticket):
 @pytest.mark.django_db
 def test_a_supervisor_of_two_departments_may_create_in_either(department, other_department):
     supervisor = AgentFactory(role_key="supervisor", departments=[department, other_department])
-    ticket = ticket_create(actor=Actor.agent(supervisor.user), source=Source.WEB, data=_input(other_department))
+    ticket = ticket_create(
+        actor=Actor.agent(supervisor.user), source=Source.WEB, data=_input(other_department)
+    )
     assert ticket.department == other_department

@@ -22,9 +22,11 @@ def _events(ticket):
 @pytest.mark.django_db
 def test_each_changed_field_becomes_one_event_with_names_remembered(ticket, agent):
     ticket_update(
-        actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket,
+        actor=Actor.agent(agent.user),
+        source=Source.WEB,
+        ticket=ticket,
         changes={"priority": "High", "subject": "打印机离线", "category": "故障"},
-    )  # fmt: skip
+    )
     ticket.refresh_from_db()
     assert (ticket.priority.name, ticket.subject, ticket.category) == ("高", "打印机离线", "故障")
     assert sorted(_events(ticket)) == sorted(
@@ -61,7 +63,9 @@ def test_closing_sets_closed_at_and_reopening_clears_it(ticket, agent):
 @pytest.mark.django_db
 def test_assignment_checks_the_department_and_logs_an_assigned_event(ticket, agent, other_agent):
     with pytest.raises(ValidationFailed) as excinfo:
-        ticket_assign(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, assignee_id=other_agent.user.pk)
+        ticket_assign(
+            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, assignee_id=other_agent.user.pk
+        )
     assert set(excinfo.value.fields) == {"assignee_id"}
 
     ticket_assign(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, assignee_id=agent.user.pk)
@@ -71,12 +75,22 @@ def test_assignment_checks_the_department_and_logs_an_assigned_event(ticket, age
 
 
 @pytest.mark.django_db
-def test_moving_to_another_department_drops_a_team_and_assignee_who_do_not_belong(ticket, agent, other_department):
+def test_moving_to_another_department_drops_a_team_and_assignee_who_do_not_belong(
+    ticket, agent, other_department
+):
     team = TeamFactory(department=ticket.department)
     ticket_update(
-        actor=Actor.system(), source=Source.AUTOMATION, ticket=ticket, changes={"team_id": team.pk, "assignee_id": agent.user.pk}
+        actor=Actor.system(),
+        source=Source.AUTOMATION,
+        ticket=ticket,
+        changes={"team_id": team.pk, "assignee_id": agent.user.pk},
     )
-    ticket_update(actor=Actor.system(), source=Source.AUTOMATION, ticket=ticket, changes={"department_id": other_department.pk})
+    ticket_update(
+        actor=Actor.system(),
+        source=Source.AUTOMATION,
+        ticket=ticket,
+        changes={"department_id": other_department.pk},
+    )
     ticket.refresh_from_db()
     assert (ticket.department, ticket.team, ticket.assignee) == (other_department, None, None)
 
@@ -92,7 +106,9 @@ def test_a_team_of_another_department_is_refused(ticket, other_department):
 @pytest.mark.django_db
 def test_an_agent_of_another_department_gets_not_found_and_nothing_changes(ticket, other_agent):
     with pytest.raises(NotFound):
-        ticket_update(actor=Actor.agent(other_agent.user), source=Source.API, ticket=ticket, changes={"subject": "x"})
+        ticket_update(
+            actor=Actor.agent(other_agent.user), source=Source.API, ticket=ticket, changes={"subject": "x"}
+        )
     ticket.refresh_from_db()
     assert ticket.subject == "打印机无法连接网络"
     assert _events(ticket) == []
@@ -101,7 +117,9 @@ def test_an_agent_of_another_department_gets_not_found_and_nothing_changes(ticke
 @pytest.mark.django_db
 def test_a_light_agent_cannot_change_fields(ticket, light_agent):
     with pytest.raises(PermissionDenied):
-        ticket_update(actor=Actor.agent(light_agent.user), source=Source.WEB, ticket=ticket, changes={"priority": "高"})
+        ticket_update(
+            actor=Actor.agent(light_agent.user), source=Source.WEB, ticket=ticket, changes={"priority": "高"}
+        )
     ticket.refresh_from_db()
     assert ticket.priority.name == "中"
 
@@ -117,9 +135,11 @@ def test_unknown_fields_and_empty_changes_are_refused(ticket):
 
 @pytest.mark.django_db
 def test_due_dates_need_an_offset(ticket):
-    naive = dt.datetime(2026, 12, 1, 9, 0)  # noqa: DTZ001
+    naive = dt.datetime(2026, 12, 1, 9, 0)
     with pytest.raises(ValidationFailed) as excinfo:
-        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": naive})
+        ticket_update(
+            actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": naive}
+        )
     assert set(excinfo.value.fields) == {"resolution_due_at"}
     due = timezone.now() + dt.timedelta(hours=8)
     ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": due})
@@ -130,7 +150,9 @@ def test_due_dates_need_an_offset(ticket):
 @pytest.mark.django_db
 def test_a_ticket_cannot_be_its_own_parent(ticket, create_ticket):
     with pytest.raises(ValidationFailed):
-        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"parent_id": ticket.pk})
+        ticket_update(
+            actor=Actor.system(), source=Source.API, ticket=ticket, changes={"parent_id": ticket.pk}
+        )
     parent = create_ticket()
     ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"parent_id": parent.pk})
     ticket.refresh_from_db()
@@ -145,4 +167,6 @@ def test_deleting_needs_the_right_and_moves_the_ticket_to_the_trash(ticket, agen
     ticket_delete(actor=Actor.agent(supervisor.user), source=Source.API, ticket=ticket)
     assert Ticket.objects.get(pk=ticket.pk).deleted_at is not None
     with pytest.raises(NotFound):
-        ticket_update(actor=Actor.agent(supervisor.user), source=Source.API, ticket=ticket, changes={"subject": "x"})
+        ticket_update(
+            actor=Actor.agent(supervisor.user), source=Source.API, ticket=ticket, changes={"subject": "x"}
+        )

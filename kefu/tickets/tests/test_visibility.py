@@ -6,7 +6,9 @@ from kefu.tickets.tests.factories import TicketFactory
 
 
 @pytest.mark.django_db
-def test_agents_see_their_departments_administrators_see_all(agent, other_agent, admin_agent, department, other_department):
+def test_agents_see_their_departments_administrators_see_all(
+    agent, other_agent, admin_agent, department, other_department
+):
     mine = TicketFactory(department=department)
     theirs = TicketFactory(department=other_department)
 
