@@ -162,6 +162,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve straight from the app folders when collectstatic has not run (a plain `kefu run` on a laptop).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "attachments"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
