@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -118,8 +118,23 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(request, 500, "internal_error", _("Something went wrong on our side."))
 
 
+fallback_router = Router(auth=None)
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "", include_in_schema=False
+)
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/{path:rest}", include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other URL under the API answers a JSON 404 too, never Django's HTML page."""
+    raise Http404
+
+
 api.add_router("/tickets", tickets_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
+api.add_router("/", fallback_router)  # last: it matches every path the routers above did not

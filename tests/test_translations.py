@@ -51,9 +51,12 @@ class Entry:
     def is_header(self) -> bool:
         return self.msgid == "" and self.msgctxt is None
 
-    def describe(self) -> str:
+    def label(self) -> str:
         context = f" (context {self.msgctxt!r})" if self.msgctxt is not None else ""
-        return f"line {self.line}: {self.msgid!r}{context}"
+        return f"{self.msgid!r}{context}"
+
+    def describe(self) -> str:
+        return f"line {self.line}: {self.label()}"
 
 
 def read_catalog(path: Path) -> list[Entry]:
@@ -163,7 +166,7 @@ def test_catalog_has_exactly_the_strings_of_the_code(regenerated, locale):
     if missing:
         problems.append(
             f"{len(missing)} string(s) in the code are not in {CATALOG.format(locale=locale)}:\n"
-            + _listing([fresh[key].describe().split(": ", 1)[1] for key in missing])
+            + _listing([fresh[key].label() for key in missing])
         )
     if stale:
         problems.append(
@@ -178,7 +181,8 @@ def test_catalog_is_completely_translated(locale):
     path = REPO / CATALOG.format(locale=locale)
     assert path.is_file(), f"{path} is missing. {HOW_TO_FIX}"
     entries = read_catalog(path)
-    assert entries and entries[0].is_header, f"{path} has no header entry. {HOW_TO_FIX}"
+    assert entries, f"{path} has no entries. {HOW_TO_FIX}"
+    assert entries[0].is_header, f"{path} has no header entry. {HOW_TO_FIX}"
 
     fuzzy = [entry.describe() for entry in entries if "fuzzy" in entry.flags]
     untranslated = [
@@ -210,7 +214,7 @@ def test_catalog_compiles_with_msgfmt_check(locale, tmp_path):
         check=False,
     )
     assert result.returncode == 0, (
-        f"msgfmt --check rejects {path} (placeholders such as %(name)s, %d or {{ }} must be the same "
+        f"msgfmt --check rejects {path} (placeholders such as %(name)s, %d or {{{{ }}}} must be the same "
         f"in msgid and msgstr; the header needs Language, Plural-Forms and charset=UTF-8):\n"
         f"{result.stderr}\n{HOW_TO_FIX}"
     )

@@ -23,7 +23,7 @@ from kefu.contacts.schemas import (
 )
 from kefu.contacts.selectors import account_get, account_list, contact_get, contact_list
 from kefu.core.actors import Actor, Source
-from kefu.core.api_types import ERRORS
+from kefu.core.api_types import ERRORS, Id
 from kefu.core.errors import PermissionDenied
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
@@ -111,14 +111,14 @@ def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> tuple[int,
     return idempotent(request, create)
 
 
-@contacts_router.get("/{int:contact_id}", response={200: ContactOut, **ERRORS}, summary="Get a contact")
-def get_contact(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+@contacts_router.get("/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Get a contact")
+def get_contact(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
     _agent(request)
     return contact_out(_contact(contact_id))
 
 
-@contacts_router.patch("/{int:contact_id}", response={200: ContactOut, **ERRORS}, summary="Change a contact")
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactFieldsIn) -> dict[str, Any]:
+@contacts_router.patch("/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Change a contact")
+def update_contact(request: HttpRequest, contact_id: Id, payload: ContactFieldsIn) -> dict[str, Any]:
     actor = _agent(request)
     contact = _contact(contact_id)
     services.contact_update(
@@ -153,14 +153,14 @@ def create_account(request: HttpRequest, payload: AccountCreateIn) -> tuple[int,
     return idempotent(request, create)
 
 
-@accounts_router.get("/{int:account_id}", response={200: AccountOut, **ERRORS}, summary="Get an account")
-def get_account(request: HttpRequest, account_id: int) -> dict[str, Any]:
+@accounts_router.get("/{account_id}", response={200: AccountOut, **ERRORS}, summary="Get an account")
+def get_account(request: HttpRequest, account_id: Id) -> dict[str, Any]:
     _agent(request)
     return account_out(_account(account_id))
 
 
-@accounts_router.patch("/{int:account_id}", response={200: AccountOut, **ERRORS}, summary="Change an account")
-def update_account(request: HttpRequest, account_id: int, payload: AccountFieldsIn) -> dict[str, Any]:
+@accounts_router.patch("/{account_id}", response={200: AccountOut, **ERRORS}, summary="Change an account")
+def update_account(request: HttpRequest, account_id: Id, payload: AccountFieldsIn) -> dict[str, Any]:
     actor = _agent(request)
     account = services.account_update(
         actor=actor,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, UploadedFile
 
 from kefu.core.actors import Actor, Source
-from kefu.core.api_types import ERRORS
+from kefu.core.api_types import ERRORS, Id
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
 from kefu.org.selectors import helpdesk_settings
@@ -98,7 +98,7 @@ def _ticket_json(ticket_id: int, request: HttpRequest) -> dict[str, Any]:
     )
 
 
-def _visible_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+def _visible_ticket(request: HttpRequest, ticket_id: Id) -> Ticket:
     ticket = ticket_get(request.auth, ticket_id)
     if ticket is None:
         raise Http404
@@ -210,13 +210,13 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, d
     return idempotent(request, create)
 
 
-@router.get("/{int:ticket_id}", response={200: TicketOut, **ERRORS}, summary="Get a ticket")
-def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+@router.get("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Get a ticket")
+def get_ticket(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
     return ticket_out(_visible_ticket(request, ticket_id), helpdesk_settings().ticket_number_prefix)
 
 
-@router.patch("/{int:ticket_id}", response={200: TicketOut, **ERRORS}, summary="Change a ticket's fields")
-def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
+@router.patch("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Change a ticket's fields")
+def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_update(
         actor=_actor(request), source=Source.API, ticket=ticket, changes=_field_changes(payload)
@@ -224,8 +224,8 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn)
     return _ticket_json(ticket.pk, request)
 
 
-@router.delete("/{int:ticket_id}", response={204: None, **ERRORS}, summary="Move a ticket to the trash")
-def delete_ticket(request: HttpRequest, ticket_id: int) -> tuple[int, None]:
+@router.delete("/{ticket_id}", response={204: None, **ERRORS}, summary="Move a ticket to the trash")
+def delete_ticket(request: HttpRequest, ticket_id: Id) -> tuple[int, None]:
     services.ticket_delete(
         actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id)
     )
@@ -233,16 +233,16 @@ def delete_ticket(request: HttpRequest, ticket_id: int) -> tuple[int, None]:
 
 
 @router.get(
-    "/{int:ticket_id}/threads", response={200: ThreadListOut, **ERRORS}, summary="List replies and messages"
+    "/{ticket_id}/threads", response={200: ThreadListOut, **ERRORS}, summary="List replies and messages"
 )
-def list_threads(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
+def list_threads(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     result = paginate(thread_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [thread_out(thread) for thread in result.items], "next_cursor": result.next_cursor}
 
 
-@router.post("/{int:ticket_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Reply to the customer")
-def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+@router.post("/{ticket_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Reply to the customer")
+def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -255,15 +255,15 @@ def reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> tuple[int, 
     return idempotent(request, create)
 
 
-@router.get("/{int:ticket_id}/comments", response={200: CommentListOut, **ERRORS}, summary="List comments")
-def list_comments(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
+@router.get("/{ticket_id}/comments", response={200: CommentListOut, **ERRORS}, summary="List comments")
+def list_comments(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     result = paginate(comment_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [comment_out(comment) for comment in result.items], "next_cursor": result.next_cursor}
 
 
-@router.post("/{int:ticket_id}/comments", response={201: CommentOut, **ERRORS}, summary="Add a comment")
-def add_comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> tuple[int, dict[str, Any]]:
+@router.post("/{ticket_id}/comments", response={201: CommentOut, **ERRORS}, summary="Add a comment")
+def add_comment(request: HttpRequest, ticket_id: Id, payload: CommentIn) -> tuple[int, dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -281,24 +281,24 @@ def add_comment(request: HttpRequest, ticket_id: int, payload: CommentIn) -> tup
 
 
 @router.get(
-    "/{int:ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log"
+    "/{ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log"
 )
-def history(request: HttpRequest, ticket_id: int, page: Query[PageIn]) -> dict[str, Any]:
+def history(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     result = paginate(event_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [event_out(event) for event in result.items], "next_cursor": result.next_cursor}
 
 
 @router.get(
-    "/{int:ticket_id}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="List attachments"
+    "/{ticket_id}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="List attachments"
 )
-def list_attachments(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
+def list_attachments(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
     return [attachment_out(attachment) for attachment in ticket.attachments.order_by("id")]
 
 
 @router.post(
-    "/{int:ticket_id}/attachments",
+    "/{ticket_id}/attachments",
     response={201: AttachmentOut, **ERRORS},
     summary="Upload an attachment",
     description=(
@@ -306,7 +306,7 @@ def list_attachments(request: HttpRequest, ticket_id: int) -> list[dict[str, Any
     ),
 )
 def upload_attachment(
-    request: HttpRequest, ticket_id: int, file: File[UploadedFile]
+    request: HttpRequest, ticket_id: Id, file: File[UploadedFile]
 ) -> tuple[int, dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
     attachment = services.attachment_add(
@@ -321,11 +321,11 @@ def upload_attachment(
 
 
 @router.get(
-    "/{int:ticket_id}/attachments/{int:attachment_id}/download",
+    "/{ticket_id}/attachments/{attachment_id}/download",
     response={200: None, **ERRORS},
     summary="Download an attachment",
 )
-def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, ticket_id: Id, attachment_id: Id) -> FileResponse:
     attachment = attachment_get(request.auth, attachment_id)
     if attachment is None or attachment.ticket_id != ticket_id:
         raise Http404
@@ -340,8 +340,8 @@ def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int
     return response
 
 
-@router.post("/{int:ticket_id}/tags", response={200: TicketOut, **ERRORS}, summary="Add or remove tags")
-def change_tags(request: HttpRequest, ticket_id: int, payload: TagsIn) -> dict[str, Any]:
+@router.post("/{ticket_id}/tags", response={200: TicketOut, **ERRORS}, summary="Add or remove tags")
+def change_tags(request: HttpRequest, ticket_id: Id, payload: TagsIn) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_tag(
         actor=_actor(request), source=Source.API, ticket=ticket, add=payload.add, remove=payload.remove
@@ -356,8 +356,8 @@ def _follower(request: HttpRequest, payload: FollowIn) -> Any:
     )
 
 
-@router.post("/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Follow a ticket")
-def follow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int, None]:
+@router.post("/{ticket_id}/followers", response={204: None, **ERRORS}, summary="Follow a ticket")
+def follow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> tuple[int, None]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_follow(
         actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload)
@@ -366,9 +366,9 @@ def follow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int
 
 
 @router.delete(
-    "/{int:ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket"
+    "/{ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket"
 )
-def unfollow(request: HttpRequest, ticket_id: int, payload: FollowIn) -> tuple[int, None]:
+def unfollow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> tuple[int, None]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_follow(
         actor=_actor(request),

@@ -9,7 +9,7 @@ import time
 import httpx
 import psutil
 
-from tests.integration.conftest import KEFU, free_port, kefu, wait_until_healthy
+from tests.integration.conftest import KEFU, embedded_env, free_port, kefu, wait_until_healthy
 
 
 def test_createadmin_is_repeatable_and_rejects_bad_input(installation):
@@ -78,3 +78,14 @@ def test_demo_is_idempotent(installation):
     assert (first.returncode, second.returncode) == (0, 0)
     for output in (first.stdout, second.stdout):
         assert "5 tickets (5 indexed), 200 contacts, 40 accounts" in output
+
+
+def test_production_mode_refuses_the_default_secret(tmp_path):
+    env = embedded_env(tmp_path, KEFU_PRODUCTION="true")
+    env.pop("KEFU_SECRET_KEY", None)
+    refused = kefu("migrate", env=env)
+    assert refused.returncode != 0
+    assert "set KEFU_SECRET_KEY" in refused.stderr
+
+    env["KEFU_SECRET_KEY"] = "a-long-random-production-secret-for-this-test-only"
+    assert kefu("migrate", env=env).returncode == 0

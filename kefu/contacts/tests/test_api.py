@@ -320,10 +320,16 @@ def test_get_a_contact(api, contact):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("contact_id", ["987654", str(BIG)])
-def test_an_unknown_contact_is_404(api, contact, contact_id):
-    assert error_of(api.get(f"{CONTACTS}/{contact_id}"), 404)["code"] == "not_found"
-    assert error_of(api.patch_json(f"{CONTACTS}/{contact_id}", {"name": "x"}), 404)["code"] == "not_found"
+def test_an_unknown_contact_is_404(api, contact):
+    assert error_of(api.get(f"{CONTACTS}/987654"), 404)["code"] == "not_found"
+    assert error_of(api.patch_json(f"{CONTACTS}/987654", {"name": "x"}), 404)["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad_id", ["0", str(BIG), "abc"])
+def test_an_id_that_cannot_exist_is_422(api, contact, account, bad_id):
+    assert set(error_of(api.get(f"{CONTACTS}/{bad_id}"), 422)["fields"]) == {"contact_id"}
+    assert set(error_of(api.patch_json(f"{ACCOUNTS}/{bad_id}", {"name": "x"}), 422)["fields"]) == {"account_id"}
 
 
 @pytest.mark.django_db

@@ -948,10 +948,35 @@ def test_get_answers_the_ticket(api, ticket):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("ticket_id", ["987654", str(BIG), "99999999999999999999999999"])
-def test_get_an_unknown_ticket_is_404(api, ticket, ticket_id):
-    error = error_of(api.get(f"{URL}/{ticket_id}"), 404)
+def test_get_an_unknown_ticket_is_404(api, ticket):
+    error = error_of(api.get(f"{URL}/987654"), 404)
     assert error["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ticket_id", ["0", "-1", str(BIG), "9" * 30, "abc", "1.5", "null,null", "%00"])
+@pytest.mark.parametrize("suffix", ["", "/threads", "/comments", "/history", "/attachments", "/attachments/1/download"])
+def test_an_id_that_cannot_exist_in_the_path_is_422_json(api, ticket, ticket_id, suffix):
+    error = error_of(api.get(f"{URL}/{ticket_id}{suffix}"), 422)
+    assert error["code"] == "validation_failed"
+    assert set(error["fields"]) == {"ticket_id"}
+    download = error_of(api.get(f"{URL}/{ticket.pk}/attachments/{ticket_id}/download"), 422)
+    assert set(download["fields"]) == {"attachment_id"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/nothing-here"), ("post", "/api/v1/tickets/1/nothing"), ("get", "/api/v1/tickets/"), ("get", "/api/v1/")],
+)
+def test_an_unknown_api_path_is_a_json_404(api, method, path):
+    error = error_of(getattr(api, method)(path), 404)
+    assert error["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_is_a_json_404_without_a_key_too(api_client_for):
+    assert error_of(api_client_for(None).get("/api/v1/nothing-here"), 404)["code"] == "not_found"
 
 
 @pytest.mark.django_db
