@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -63,6 +65,35 @@ def _touch(ticket: Ticket, now: object, *, first_response: bool = False) -> None
         setattr(ticket, name, value)
 
 
+def _add_thread(
+    *,
+    actor: Actor,
+    source: Source,
+    ticket: Ticket,
+    data: ReplyInput | MessageInput,
+    action: str,
+    event: str,
+    **fields: Any,
+) -> Thread:
+    """Store a validated message with its attachments, log it and announce it after commit."""
+    with transaction.atomic():
+        attachments = claim_attachments(ticket, data.attachment_ids)
+        now = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
+        thread = Thread.objects.create(ticket=ticket, created_at=now, **fields)
+        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)
+        first_response = actor.is_agent and thread.direction == Thread.Direction.OUTBOUND
+        _touch(ticket, now, first_response=first_response)
+        record_changes(
+            ticket=ticket,
+            actor=actor,
+            source=source,
+            changes=[Change(action, "threads", None, {"id": thread.pk})],
+            at=now,
+        )
+        publish(event, ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
+    return thread
+
+
 def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInput) -> Thread:
     """Send a public answer to the customer; it goes out through the ticket's channel after commit."""
     authorize(actor, ticket, permissions.TICKET_REPLY)
@@ -73,33 +104,23 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
     bcc = _clean_addresses(data.bcc, "bcc", errors)
     if errors:
         raise ValidationFailed(_("The reply is not valid."), fields=errors)
-    with transaction.atomic():
-        attachments = claim_attachments(ticket, data.attachment_ids)
-        now = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
-        thread = Thread.objects.create(
-            ticket=ticket,
-            direction=Thread.Direction.OUTBOUND,
-            channel=ticket.channel if ticket.channel in Channel.values else Channel.WEB,
-            author_user=actor.user if actor.is_agent else None,
-            to=to,
-            cc=cc,
-            bcc=bcc,
-            subject=ticket.subject,
-            body_html=body_html,
-            body_text=body_text,
-            created_at=now,
-        )
-        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)
-        _touch(ticket, now, first_response=actor.is_agent)
-        record_changes(
-            ticket=ticket,
-            actor=actor,
-            source=source,
-            changes=[Change("replied", "threads", None, {"id": thread.pk})],
-            at=now,
-        )
-        publish("ticket.replied", ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
-    return thread
+    return _add_thread(
+        actor=actor,
+        source=source,
+        ticket=ticket,
+        data=data,
+        action="replied",
+        event="ticket.replied",
+        direction=Thread.Direction.OUTBOUND,
+        channel=ticket.channel if ticket.channel in Channel.values else Channel.WEB,
+        author_user=actor.user if actor.is_agent else None,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        subject=ticket.subject,
+        body_html=body_html,
+        body_text=body_text,
+    )
 
 
 def _clean_mentions(ticket: Ticket, mention_ids: list[int], errors: dict[str, str]) -> list[User]:
@@ -162,31 +183,20 @@ def ticket_receive(*, actor: Actor, source: Source, ticket: Ticket, data: Messag
     cc = _clean_addresses(data.cc, "cc", errors)
     if errors:
         raise ValidationFailed(_("The message is not valid."), fields=errors)
-    with transaction.atomic():
-        attachments = claim_attachments(ticket, data.attachment_ids)
-        now = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
-        contact = ticket.contact
-        thread = Thread.objects.create(
-            ticket=ticket,
-            direction=Thread.Direction.INBOUND,
-            channel=data.channel or ticket.channel,
-            author_contact=contact,
-            from_address=data.from_address or contact.email,
-            cc=cc,
-            subject=data.subject or ticket.subject,
-            body_html=body_html,
-            body_text=body_text,
-            message_id=data.message_id,
-            created_at=now,
-        )
-        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)
-        _touch(ticket, now)
-        record_changes(
-            ticket=ticket,
-            actor=actor,
-            source=source,
-            changes=[Change("received", "threads", None, {"id": thread.pk})],
-            at=now,
-        )
-        publish("ticket.message_received", ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
-    return thread
+    return _add_thread(
+        actor=actor,
+        source=source,
+        ticket=ticket,
+        data=data,
+        action="received",
+        event="ticket.message_received",
+        direction=Thread.Direction.INBOUND,
+        channel=data.channel or ticket.channel,
+        author_contact=ticket.contact,
+        from_address=data.from_address or ticket.contact.email,
+        cc=cc,
+        subject=data.subject or ticket.subject,
+        body_html=body_html,
+        body_text=body_text,
+        message_id=data.message_id,
+    )

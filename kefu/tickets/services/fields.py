@@ -159,24 +159,19 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         if parent is not None and ticket is not None and parent.pk == ticket.pk:
             errors["parent_id"] = _("A ticket cannot be its own parent.")
         cleaned["parent"] = parent
-    if "status" in raw:
-        value = raw["status"]
+    named = {
+        "status": (status_lookup, _("No default status is configured."), _("Unknown status.")),
+        "priority": (priority_lookup, _("No default priority is configured."), _("Unknown priority.")),
+    }
+    for field, (lookup, no_default, unknown) in named.items():
+        if field not in raw:
+            continue
+        value = raw[field]
         usable = isinstance(value, int | str) and not isinstance(value, bool)
-        status = status_lookup(value) if usable or (value is None and ticket is None) else None
-        if status is None:
-            errors["status"] = (
-                _("No default status is configured.") if value is None else _("Unknown status.")
-            )
-        cleaned["status"] = status
-    if "priority" in raw:
-        value = raw["priority"]
-        usable = isinstance(value, int | str) and not isinstance(value, bool)
-        priority = priority_lookup(value) if usable or (value is None and ticket is None) else None
-        if priority is None:
-            errors["priority"] = (
-                _("No default priority is configured.") if value is None else _("Unknown priority.")
-            )
-        cleaned["priority"] = priority
+        found = lookup(value) if usable or (value is None and ticket is None) else None
+        if found is None:
+            errors[field] = no_default if value is None else unknown
+        cleaned[field] = found
     if "tags" in raw:
         if not isinstance(raw["tags"], list):
             errors["tags"] = _("Enter a list of tags.")
