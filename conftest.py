@@ -19,6 +19,15 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories give every agent a password; Argon2 would spend most of the suite's time hashing them.
+
+    Production hashing is checked in kefu/org/tests/test_passwords.py.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     """Attachments of one test never meet another's."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from kefu.contacts.api import accounts_router, contacts_router
 from kefu.core.errors import ServiceError
@@ -33,6 +34,19 @@ class BearerKey(HttpBearer):
         return api_key_authenticate(token)
 
 
+class SignedInSession(SessionAuth):
+    """The console's session cookie (the docs page, scripts in the browser).
+
+    CSRF is checked only for a session that is signed in: a request with no credentials, or only a wrong
+    key, is simply not authenticated by this scheme and answers 401 rather than a 403 about CSRF.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 class HeaderKey(APIKeyHeader):
     """``X-API-Key: kefu_…`` for clients that cannot set an Authorization header."""
 
@@ -50,7 +64,7 @@ api = NinjaAPI(
         "`cursor`. Errors answer `{error: {code, message, fields}}`. Creating endpoints accept an "
         "`Idempotency-Key` header."
     ),
-    auth=[BearerKey(), HeaderKey(), django_auth],
+    auth=[BearerKey(), HeaderKey(), SignedInSession()],
     renderer=UnicodeJSONRenderer(),
     urls_namespace="api-v1",
     docs_url="/docs",
@@ -112,6 +126,17 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, "payload_too_large", _("The request is not valid."))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Too many form fields or files, and the like: the client's request, not our bug."""
+    return error_response(request, 400, "bad_request", _("The request is not valid."))
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled error in %s %s", request.method, request.path)
@@ -119,15 +144,16 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 fallback_router = Router(auth=None)
+_ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-@fallback_router.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "", include_in_schema=False
-)
-@fallback_router.api_operation(
-    ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], "/{path:rest}", include_in_schema=False
-)
-def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+@fallback_router.api_operation(_ANY_METHOD, "", include_in_schema=False)
+def api_root(request: HttpRequest) -> HttpResponse:
+    raise Http404
+
+
+@fallback_router.api_operation(_ANY_METHOD, "/{path:rest}", include_in_schema=False)
+def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
     """Any other URL under the API answers a JSON 404 too, never Django's HTML page."""
     raise Http404
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from kefu.contacts import services
 from kefu.contacts.inputs import AccountInput, ContactInput
@@ -98,7 +98,7 @@ def list_contacts(request: HttpRequest, filters: Query[ContactListIn]) -> dict[s
 
 
 @contacts_router.post("", response={201: ContactOut, **ERRORS}, summary="Create a contact")
-def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> tuple[int, dict[str, Any]]:
+def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> Status[dict[str, Any]]:
     actor = _agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -108,7 +108,7 @@ def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> tuple[int,
         contact = services.contact_create(actor=actor, source=Source.API, data=data)
         return 201, ContactOut.model_validate(contact_out(_contact(contact.pk))).model_dump(mode="json")
 
-    return idempotent(request, create)
+    return Status(*idempotent(request, create))
 
 
 @contacts_router.get("/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Get a contact")
@@ -140,7 +140,7 @@ def list_accounts(request: HttpRequest, filters: Query[ListIn]) -> dict[str, Any
 
 
 @accounts_router.post("", response={201: AccountOut, **ERRORS}, summary="Create an account")
-def create_account(request: HttpRequest, payload: AccountCreateIn) -> tuple[int, dict[str, Any]]:
+def create_account(request: HttpRequest, payload: AccountCreateIn) -> Status[dict[str, Any]]:
     actor = _agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -150,7 +150,7 @@ def create_account(request: HttpRequest, payload: AccountCreateIn) -> tuple[int,
         account = services.account_create(actor=actor, source=Source.API, data=data)
         return 201, AccountOut.model_validate(account_out(account)).model_dump(mode="json")
 
-    return idempotent(request, create)
+    return Status(*idempotent(request, create))
 
 
 @accounts_router.get("/{account_id}", response={200: AccountOut, **ERRORS}, summary="Get an account")

@@ -8,10 +8,10 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.api_types import Id, Text, text
+from kefu.core.api_types import Id, InputSchema, JsonValue, Text, text
 
 
-class ContactFieldsIn(Schema):
+class ContactFieldsIn(InputSchema):
     name: text(200) | None = Field(None, examples=["王芳"])  # type: ignore[valid-type]
     email: text(254) | None = Field(None, examples=["wang.fang@example.com"])  # type: ignore[valid-type]
     other_emails: list[text(254)] | None = Field(None, max_length=20)  # type: ignore[valid-type]
@@ -21,7 +21,7 @@ class ContactFieldsIn(Schema):
     language: Literal["zh-hans", "en", ""] | None = None
     time_zone: text(64) | None = Field(None, examples=["Asia/Shanghai"])  # type: ignore[valid-type]
     tags: list[text(64)] | None = Field(None, max_length=50)  # type: ignore[valid-type]
-    custom_fields: dict[Text, Any] | None = None
+    custom_fields: dict[Text, JsonValue] | None = None
     owner_id: Id | None = None
 
 
@@ -57,12 +57,12 @@ class ContactListIn(ListIn):
     account_id: Id | None = None
 
 
-class AccountFieldsIn(Schema):
+class AccountFieldsIn(InputSchema):
     name: text(200) | None = Field(None, examples=["上海明远科技有限公司"])  # type: ignore[valid-type]
     website: text(200) | None = Field(None, examples=["https://example.com"])  # type: ignore[valid-type]
     phone: text(32) | None = None  # type: ignore[valid-type]
     industry: text(100) | None = None  # type: ignore[valid-type]
-    custom_fields: dict[Text, Any] | None = None
+    custom_fields: dict[Text, JsonValue] | None = None
 
 
 class AccountCreateIn(AccountFieldsIn):

@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from ninja.schema import DjangoGetter
+from pydantic import AfterValidator, Field, model_validator
 
 MAX_ID = 2**63 - 1
 
@@ -28,20 +29,55 @@ def _storable(value: str) -> str:
 
 
 def _storable_moment(value: dt.datetime) -> dt.datetime:
+    """In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 (and pydantic) allow."""
     try:
-        (value if value.tzinfo else timezone.make_aware(value)).astimezone(dt.UTC)
+        utc = (value if value.tzinfo else timezone.make_aware(value)).astimezone(dt.UTC)
     except (OverflowError, ValueError) as exc:
         raise ValueError("must lie between the years 1 and 9999 in UTC") from exc
+    return utc if value.tzinfo else value  # a naive time stays naive: the service decides what it means
+
+
+def _storable_json(value: Any) -> Any:
+    """Every string inside a free-form JSON value (keys too) must be storable text."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            _storable(item)
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return value
 
 
 Text = Annotated[str, AfterValidator(_storable)]
+JsonValue = Annotated[Any, AfterValidator(_storable_json)]
 Moment = Annotated[dt.datetime, AfterValidator(_storable_moment)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 def text(max_length: int, *, min_length: int = 0) -> Any:
     return Annotated[Text, Field(min_length=min_length, max_length=max_length)]
+
+
+class InputSchema(Schema):
+    """A request body, which must be a JSON object.
+
+    Ninja's ``Schema`` also reads attributes off any other value (so that it can serialise model
+    instances); for input that would let a JSON string, list or ``null`` pass as an object whose fields
+    all take their defaults, and a request that says nothing would still act.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # Ninja's own (outer) validator has already wrapped the input in a DjangoGetter.
+        raw = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(raw, dict):
+            raise ValueError("must be a JSON object")
+        return value
 
 
 class ErrorBody(Schema):

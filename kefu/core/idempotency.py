@@ -22,6 +22,11 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
 
+def _printable_ascii(value: str) -> bool:
+    """What an HTTP header can carry intact (and a database can store: no NUL)."""
+    return all(" " <= ch <= "~" for ch in value)
+
+
 def idempotent(
     request: HttpRequest, create: Callable[[], tuple[int, dict[str, Any]]]
 ) -> tuple[int, dict[str, Any]]:
@@ -29,7 +34,7 @@ def idempotent(
     key = request.headers.get(HEADER)
     if key is None:
         return create()
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or not _printable_ascii(key):
         raise ValidationFailed(
             _("The Idempotency-Key header is not valid."),
             fields={HEADER: _("Use 1 to %(limit)d characters.") % {"limit": MAX_KEY_LENGTH}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from kefu.core.actors import Actor, Source
 from kefu.core.api_types import ERRORS
@@ -86,7 +86,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/agents", response={201: AgentOut, **ERRORS}, summary="Add an agent")
-def create_agent(request: HttpRequest, payload: AgentIn) -> tuple[int, dict[str, Any]]:
+def create_agent(request: HttpRequest, payload: AgentIn) -> Status[dict[str, Any]]:
     actor = _require_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -103,4 +103,4 @@ def create_agent(request: HttpRequest, payload: AgentIn) -> tuple[int, dict[str,
         )
         return 201, AgentOut.model_validate(agent_out(agent_list().get(pk=agent.pk))).model_dump(mode="json")
 
-    return idempotent(request, create)
+    return Status(*idempotent(request, create))

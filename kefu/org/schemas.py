@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.api_types import Id, text
+from kefu.core.api_types import Id, InputSchema, text
 from kefu.org import permissions
 
 RoleKey = Literal[
@@ -34,7 +34,7 @@ class TeamOut(Schema):
     description: str
 
 
-class AgentIn(Schema):
+class AgentIn(InputSchema):
     email: text(254, min_length=3) = Field(examples=["li.na@example.com"])  # type: ignore[valid-type]
     name: text(150) = Field("", examples=["李娜"])  # type: ignore[valid-type]
     department_ids: list[Id] = Field(default_factory=list, max_length=100)

@@ -167,6 +167,8 @@ def api_key_authenticate(secret: str) -> User | None:
     parts = secret.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
+    if not (parts[1].isascii() and parts[1].isalnum()):
+        return None  # prefixes are hex; anything else (a NUL…) must not reach the database
     key = ApiKey.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
     if key is None or not hmac.compare_digest(key.digest, _digest(secret)) or not key.user.is_active:
         return None

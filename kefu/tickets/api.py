@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from kefu.core.actors import Actor, Source
 from kefu.core.api_types import ERRORS, Id
@@ -46,6 +46,7 @@ from kefu.tickets.selectors import (
     thread_list,
     ticket_get,
     ticket_list_queryset,
+    ticket_visible,
 )
 
 router = Router(tags=["tickets"])
@@ -91,15 +92,28 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
     }
 
 
-def _ticket_json(ticket_id: int, request: HttpRequest) -> dict[str, Any]:
-    ticket = ticket_get(request.auth, ticket_id)
-    return TicketOut.model_validate(ticket_out(ticket, helpdesk_settings().ticket_number_prefix)).model_dump(
+def _ticket_json(ticket: Ticket, request: HttpRequest) -> dict[str, Any]:
+    """The ticket a write returned, re-read so that its tags are current.
+
+    An agent who just moved the ticket to a department they do not work in can no longer read it, but
+    still gets the result of their own change.
+    """
+    current = ticket_get(request.auth, ticket.pk) or ticket
+    return TicketOut.model_validate(ticket_out(current, helpdesk_settings().ticket_number_prefix)).model_dump(
         mode="json"
     )
 
 
 def _visible_ticket(request: HttpRequest, ticket_id: Id) -> Ticket:
     ticket = ticket_get(request.auth, ticket_id)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def _visible_ticket_row(request: HttpRequest, ticket_id: Id) -> Ticket:
+    """``_visible_ticket`` without its relations, for the read-only lists under a ticket."""
+    ticket = ticket_visible(request.auth, ticket_id)
     if ticket is None:
         raise Http404
     return ticket
@@ -189,7 +203,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[
 
 
 @router.post("", response={201: TicketOut, **ERRORS}, summary="Create a ticket")
-def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, dict[str, Any]]:
+def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     def create() -> tuple[int, dict[str, Any]]:
         fields = _field_changes(payload)
         contact = payload.contact
@@ -205,9 +219,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> tuple[int, d
             **{name: value for name, value in fields.items() if value is not None},
         )
         ticket = services.ticket_create(actor=_actor(request), source=Source.API, data=data)
-        return 201, _ticket_json(ticket.pk, request)
+        return 201, _ticket_json(ticket, request)
 
-    return idempotent(request, create)
+    return Status(*idempotent(request, create))
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Get a ticket")
@@ -218,31 +232,31 @@ def get_ticket(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
 @router.patch("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Change a ticket's fields")
 def update_ticket(request: HttpRequest, ticket_id: Id, payload: TicketUpdateIn) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
-    services.ticket_update(
+    ticket = services.ticket_update(
         actor=_actor(request), source=Source.API, ticket=ticket, changes=_field_changes(payload)
     )
-    return _ticket_json(ticket.pk, request)
+    return _ticket_json(ticket, request)
 
 
 @router.delete("/{ticket_id}", response={204: None, **ERRORS}, summary="Move a ticket to the trash")
-def delete_ticket(request: HttpRequest, ticket_id: Id) -> tuple[int, None]:
+def delete_ticket(request: HttpRequest, ticket_id: Id) -> Status[None]:
     services.ticket_delete(
         actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
     "/{ticket_id}/threads", response={200: ThreadListOut, **ERRORS}, summary="List replies and messages"
 )
 def list_threads(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[str, Any]:
-    ticket = _visible_ticket(request, ticket_id)
+    ticket = _visible_ticket_row(request, ticket_id)
     result = paginate(thread_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [thread_out(thread) for thread in result.items], "next_cursor": result.next_cursor}
 
 
 @router.post("/{ticket_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Reply to the customer")
-def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> Status[dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -252,18 +266,18 @@ def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> tuple[int, d
         thread = thread_list(ticket).get(pk=thread.pk)
         return 201, ThreadOut.model_validate(thread_out(thread)).model_dump(mode="json")
 
-    return idempotent(request, create)
+    return Status(*idempotent(request, create))
 
 
 @router.get("/{ticket_id}/comments", response={200: CommentListOut, **ERRORS}, summary="List comments")
 def list_comments(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[str, Any]:
-    ticket = _visible_ticket(request, ticket_id)
+    ticket = _visible_ticket_row(request, ticket_id)
     result = paginate(comment_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [comment_out(comment) for comment in result.items], "next_cursor": result.next_cursor}
 
 
 @router.post("/{ticket_id}/comments", response={201: CommentOut, **ERRORS}, summary="Add a comment")
-def add_comment(request: HttpRequest, ticket_id: Id, payload: CommentIn) -> tuple[int, dict[str, Any]]:
+def add_comment(request: HttpRequest, ticket_id: Id, payload: CommentIn) -> Status[dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -277,14 +291,12 @@ def add_comment(request: HttpRequest, ticket_id: Id, payload: CommentIn) -> tupl
         comment = comment_list(ticket).get(pk=comment.pk)
         return 201, CommentOut.model_validate(comment_out(comment)).model_dump(mode="json")
 
-    return idempotent(request, create)
+    return Status(*idempotent(request, create))
 
 
-@router.get(
-    "/{ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log"
-)
+@router.get("/{ticket_id}/history", response={200: EventListOut, **ERRORS}, summary="The ticket's event log")
 def history(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[str, Any]:
-    ticket = _visible_ticket(request, ticket_id)
+    ticket = _visible_ticket_row(request, ticket_id)
     result = paginate(event_list(ticket), sort="created_at", limit=page.limit, cursor=page.cursor)
     return {"items": [event_out(event) for event in result.items], "next_cursor": result.next_cursor}
 
@@ -293,7 +305,7 @@ def history(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> dict[st
     "/{ticket_id}/attachments", response={200: list[AttachmentOut], **ERRORS}, summary="List attachments"
 )
 def list_attachments(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]]:
-    ticket = _visible_ticket(request, ticket_id)
+    ticket = _visible_ticket_row(request, ticket_id)
     return [attachment_out(attachment) for attachment in ticket.attachments.order_by("id")]
 
 
@@ -307,7 +319,7 @@ def list_attachments(request: HttpRequest, ticket_id: Id) -> list[dict[str, Any]
 )
 def upload_attachment(
     request: HttpRequest, ticket_id: Id, file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
     attachment = services.attachment_add(
         actor=_actor(request),
@@ -317,7 +329,7 @@ def upload_attachment(
         content=file,
         size=file.size,
     )
-    return 201, attachment_out(attachment)
+    return Status(201, attachment_out(attachment))
 
 
 @router.get(
@@ -343,10 +355,10 @@ def download_attachment(request: HttpRequest, ticket_id: Id, attachment_id: Id) 
 @router.post("/{ticket_id}/tags", response={200: TicketOut, **ERRORS}, summary="Add or remove tags")
 def change_tags(request: HttpRequest, ticket_id: Id, payload: TagsIn) -> dict[str, Any]:
     ticket = _visible_ticket(request, ticket_id)
-    services.ticket_tag(
+    ticket = services.ticket_tag(
         actor=_actor(request), source=Source.API, ticket=ticket, add=payload.add, remove=payload.remove
     )
-    return _ticket_json(ticket.pk, request)
+    return _ticket_json(ticket, request)
 
 
 def _follower(request: HttpRequest, payload: FollowIn) -> Any:
@@ -357,18 +369,16 @@ def _follower(request: HttpRequest, payload: FollowIn) -> Any:
 
 
 @router.post("/{ticket_id}/followers", response={204: None, **ERRORS}, summary="Follow a ticket")
-def follow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> tuple[int, None]:
+def follow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> Status[None]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_follow(
         actor=_actor(request), source=Source.API, ticket=ticket, user=_follower(request, payload)
     )
-    return 204, None
+    return Status(204, None)
 
 
-@router.delete(
-    "/{ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket"
-)
-def unfollow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> tuple[int, None]:
+@router.delete("/{ticket_id}/followers", response={204: None, **ERRORS}, summary="Stop following a ticket")
+def unfollow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> Status[None]:
     ticket = _visible_ticket(request, ticket_id)
     services.ticket_follow(
         actor=_actor(request),
@@ -377,7 +387,7 @@ def unfollow(request: HttpRequest, ticket_id: Id, payload: FollowIn) -> tuple[in
         user=_follower(request, payload),
         follow=False,
     )
-    return 204, None
+    return Status(204, None)
 
 
 @catalog_router.get("/statuses", response={200: list[StatusOut], **ERRORS}, summary="Ticket statuses")

@@ -35,8 +35,13 @@ class TicketFilters:
     q: str | None = None
 
 
+def _is_number(value: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²" or "①", which ``int()`` refuses."""
+    return value.isascii() and value.isdigit()
+
+
 def _reference(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+    return int(value) if _is_number(value) else value
 
 
 def apply_ticket_filters(
@@ -73,7 +78,7 @@ def apply_ticket_filters(
             queryset = queryset.filter(assignee=user)
         elif value == "none":
             queryset = queryset.filter(assignee__isnull=True)
-        elif value.isdigit() and len(value) < 19:
+        elif _is_number(value) and len(value) < 19:
             queryset = queryset.filter(assignee_id=int(value))
         else:
             errors["assignee_id"] = _("Use an id, me or none.")
@@ -95,7 +100,7 @@ def apply_ticket_filters(
     if filters.q and filters.q.strip():
         query = filters.q.strip()
         number = query.lstrip("#")
-        if number.isdigit() and len(number) < 19:
+        if _is_number(number) and len(number) < 19:
             queryset = queryset.filter(
                 Q(number=int(number)) | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query))
             )

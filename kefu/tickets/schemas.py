@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.api_types import Id, Moment, Text, text
+from kefu.core.api_types import Id, InputSchema, JsonValue, Moment, Text, text
 from kefu.tickets.filters import SORTS
 from kefu.tickets.models import Channel
 
@@ -18,12 +18,12 @@ Sort = Literal[SORTS]  # type: ignore[valid-type]
 TagName = text(64)
 
 
-class ContactRefIn(Schema):
+class ContactRefIn(InputSchema):
     email: text(254, min_length=3) = Field(examples=["wang.fang@example.com"])  # type: ignore[valid-type]
     name: text(200) = ""  # type: ignore[valid-type]
 
 
-class TicketFieldsIn(Schema):
+class TicketFieldsIn(InputSchema):
     """Fields shared by create and update; every one is optional on update."""
 
     description: text(200_000) | None = Field(None, examples=["打印机无法连接 Wi-Fi，重启后仍然不行。"])  # type: ignore[valid-type]
@@ -44,7 +44,7 @@ class TicketFieldsIn(Schema):
     product: text(100) | None = None  # type: ignore[valid-type]
     language: Language | None = None
     tags: list[TagName] | None = Field(None, max_length=50, examples=[["打印机", "wifi"]])  # type: ignore[valid-type]
-    custom_fields: dict[Text, Any] | None = None
+    custom_fields: dict[Text, JsonValue] | None = None
     first_response_due_at: Moment | None = None
     resolution_due_at: Moment | None = None
 
@@ -134,7 +134,7 @@ class AttachmentOut(Schema):
     created_at: dt.datetime
 
 
-class ReplyIn(Schema):
+class ReplyIn(InputSchema):
     body: text(200_000, min_length=1) = Field(examples=["您好，请尝试将路由器恢复出厂设置后重新连接。"])  # type: ignore[valid-type]
     to: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
     cc: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
@@ -164,7 +164,7 @@ class ThreadListOut(Schema):
     next_cursor: str | None
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     body: text(200_000, min_length=1) = Field(examples=["@张伟 这个客户是 VIP，请优先处理。"])  # type: ignore[valid-type]
     public: bool = False
     mention_ids: list[Id] = Field(default_factory=list, max_length=50)
@@ -205,12 +205,12 @@ class EventListOut(Schema):
     next_cursor: str | None
 
 
-class TagsIn(Schema):
+class TagsIn(InputSchema):
     add: list[TagName] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
     remove: list[TagName] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
 
 
-class FollowIn(Schema):
+class FollowIn(InputSchema):
     user_id: Id | None = Field(None, description="Defaults to the caller.")
 
 

@@ -14,12 +14,6 @@ API = "/api/v1"
 BIG = 2**63
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Agents are users with passwords; Argon2 would spend most of this module's time hashing them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def error_of(response, status: int) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")

@@ -38,7 +38,7 @@ def test_creating_a_key_shows_the_secret_once_and_it_works(signed_in, agent):
 @pytest.mark.django_db
 def test_the_htmx_request_gets_only_the_partial(signed_in):
     response = signed_in.post("/settings/api-keys/", {"name": "CRM"}, headers={"HX-Request": "true"})
-    assert [template.name for template in response.templates][0] == "org/partials/api_keys.html"
+    assert response.templates[0].name == "org/partials/api_keys.html"
     assert "<html" not in response.content.decode()
 
 

@@ -16,7 +16,7 @@ from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.inputs import TicketCreateInput
 from kefu.tickets.models import Ticket
-from kefu.tickets.services.authorization import authorize
+from kefu.tickets.services.authorization import authorize, authorize_parent
 from kefu.tickets.services.fields import clean_ticket_fields
 from kefu.tickets.services.history import Change, record_changes, snapshot
 from kefu.tickets.services.numbering import next_ticket_number
@@ -53,6 +53,7 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
     with transaction.atomic():
         raw["contact_id"] = _resolve_contact(actor, source, data)
         cleaned = clean_ticket_fields(None, raw)
+        authorize_parent(actor, cleaned.get("parent"))
         tags = cleaned.pop("tags", [])
         now = timezone.now()
         created_at = data.created_at if (source is Source.IMPORT and data.created_at) else now

@@ -16,7 +16,7 @@ from kefu.core.events import publish
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.models import StatusType, Ticket
-from kefu.tickets.services.authorization import authorize
+from kefu.tickets.services.authorization import authorize, authorize_parent
 from kefu.tickets.services.fields import REFERENCE_FIELDS, clean_ticket_fields
 from kefu.tickets.services.history import Change, record_changes, snapshot
 
@@ -96,6 +96,7 @@ def ticket_update(
             .get(pk=ticket.pk)
         )
         cleaned = clean_ticket_fields(ticket, changes)
+        authorize_parent(actor, cleaned.get("parent"))
         _follow_department(ticket, cleaned)
         now = at if (source is Source.IMPORT and at) else timezone.now()
         recorded: list[Change] = []
