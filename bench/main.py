@@ -87,6 +87,9 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         details=args.details,
         searches_per_term=args.searches_per_term,
         scenario_seconds=args.scenario_seconds,
+        quiet_pct=args.quiet_pct,
+        quiet_wait=args.quiet_wait,
+        analyze=args.analyze,
         workers=args.workers,
         threads=args.threads,
     )
@@ -126,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scenario-seconds", type=float, default=180.0, help="time budget of each scenario")
     run.add_argument("--quiet-pct", type=float, default=25.0, help="start a run when the CPU is this idle…")
     run.add_argument("--quiet-wait", type=float, default=600.0, help="…or after waiting this many seconds")
+    run.add_argument("--analyze", action="store_true", help="run ANALYZE first (SQLite: creates statistics)")
     run.add_argument("--workers", type=int, default=2)
     run.add_argument("--threads", type=int, default=4)
     run.add_argument("--term", action="append", help="search term (repeatable); default: a built-in mix")

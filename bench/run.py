@@ -18,6 +18,7 @@ import platform
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ from kefu.org.models import User
 from kefu.org.selectors import agent_access
 from kefu.org.services import api_key_create, api_key_revoke
 from kefu.search.segmentation import warm_up
+from kefu.search.services import tickets_index
 from kefu.tickets.models import Comment, Thread, Ticket, TicketEvent
 
 TARGETS = {
@@ -65,6 +67,7 @@ class RunOptions:
     scenario_seconds: float = 180.0
     quiet_pct: float = 25.0
     quiet_wait: float = 600.0
+    analyze: bool = False
     workers: int = 2
     threads: int = 4
     seed: int = 7
@@ -114,10 +117,14 @@ class Fixture:
     search_terms: list[str]
 
 
+CpuProbe = Callable[[], tuple[float, float]]
+
+
 class Client:
     """One keep-alive HTTP client with a per-scenario deadline."""
 
-    def __init__(self, base_url: str, key: str) -> None:
+    def __init__(self, base_url: str, key: str, probe: CpuProbe | None = None) -> None:
+        self.probe = probe
         self.http = httpx.Client(
             base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30.0, http2=False
         )
@@ -140,9 +147,15 @@ class Client:
 
 
 @contextmanager
-def scenario(samples: Samples, seconds: float) -> Iterator[Callable[[], bool]]:
-    """Yield a ``more()`` check that turns false once the scenario's time budget is spent."""
+def scenario(samples: Samples, seconds: float, probe: CpuProbe | None = None) -> Iterator[Callable[[], bool]]:
+    """Yield a ``more()`` check that turns false once the scenario's time budget is spent.
+
+    With a ``probe`` (CPU seconds of the web server and of its database backends), the scenario also
+    reports the CPU time each request cost the server and the database. Unlike latency, that figure
+    hardly changes when other programs compete for the CPU, so it shows what an idle machine would do.
+    """
     started = time.monotonic()
+    before = probe() if probe else None
 
     def more() -> bool:
         if time.monotonic() - started > seconds:
@@ -152,6 +165,34 @@ def scenario(samples: Samples, seconds: float) -> Iterator[Callable[[], bool]]:
 
     yield more
     samples.wall_s = round(time.monotonic() - started, 3)
+    if probe and before and samples.latencies_ms:
+        after = probe()
+        count = len(samples.latencies_ms)
+        samples.notes["server_cpu_ms"] = round((after[0] - before[0]) / count * 1000, 2)
+        samples.notes["db_cpu_ms"] = round((after[1] - before[1]) / count * 1000, 2)
+
+
+def cpu_probe(server_pid: int) -> CpuProbe:
+    """CPU seconds used so far by the gunicorn tree and by the PostgreSQL backends of this database."""
+
+    def seconds(pids: set[int]) -> float:
+        total = 0.0
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    def probe() -> tuple[float, float]:
+        try:
+            tree = {server_pid} | {c.pid for c in psutil.Process(server_pid).children(recursive=True)}
+        except psutil.Error:
+            tree = set()
+        return seconds(tree), seconds(_database_backend_pids())
+
+    return probe
 
 
 # -- the machine's other load ----------------------------------------------------------------------------
@@ -226,8 +267,9 @@ def wait_for_quiet(options: RunOptions, out: TextIO) -> dict[str, float]:
 
 
 def run_list(client: Client, options: RunOptions, params: dict[str, Any]) -> Samples:
+    """Page 1 of the ticket list, the request every agent's queue view makes most."""
     samples = Samples()
-    with scenario(samples, options.scenario_seconds) as more:
+    with scenario(samples, options.scenario_seconds, client.probe) as more:
         for _ in range(options.lists):
             if not more():
                 break
@@ -241,7 +283,7 @@ def run_deep(client: Client, options: RunOptions) -> tuple[Samples, Samples]:
     params: dict[str, Any] = {"status_type": "open", "limit": 25}
     cursor: str | None = None
     depth = 0
-    with scenario(walk, options.scenario_seconds) as more:
+    with scenario(walk, options.scenario_seconds, client.probe) as more:
         for _ in range(options.deep_pages):
             if not more():
                 break
@@ -257,7 +299,7 @@ def run_deep(client: Client, options: RunOptions) -> tuple[Samples, Samples]:
             depth += len(body["items"])
     walk.notes["rows_deep"] = depth
     deep.notes["rows_deep"] = depth
-    with scenario(deep, options.scenario_seconds) as more:
+    with scenario(deep, options.scenario_seconds, client.probe) as more:
         for _ in range(options.deep_repeats):
             if not more() or cursor is None:
                 break
@@ -266,8 +308,9 @@ def run_deep(client: Client, options: RunOptions) -> tuple[Samples, Samples]:
 
 
 def run_detail(client: Client, options: RunOptions, ids: list[int]) -> dict[str, Samples]:
+    """Open a ticket as a client does: the ticket, then its 20 threads; timed apart and summed."""
     detail, threads, both = Samples(), Samples(), Samples()
-    with scenario(both, options.scenario_seconds) as more:
+    with scenario(both, options.scenario_seconds, client.probe) as more:
         for index in range(options.details):
             if not more() or not ids:
                 break
@@ -279,13 +322,15 @@ def run_detail(client: Client, options: RunOptions, ids: list[int]) -> dict[str,
                 both.latencies_ms.append(detail.latencies_ms[-1] + threads.latencies_ms[-1])
             if response is not None and response.status_code == 200 and index == 0:
                 threads.notes["threads_per_ticket"] = len(response.json()["items"])
+    both.errors = detail.errors + threads.errors
     return {"detail": detail, "threads": threads, "detail_with_threads": both}
 
 
 def run_search(client: Client, options: RunOptions, terms: list[str]) -> tuple[Samples, dict[str, Any]]:
+    """``q`` per term, from common to unique words; the target is checked on the pooled samples."""
     pooled = Samples()
     per_term: dict[str, Any] = {}
-    with scenario(pooled, options.scenario_seconds) as more:
+    with scenario(pooled, options.scenario_seconds, client.probe) as more:
         for term in terms:
             samples = Samples()
             hits = None
@@ -328,21 +373,25 @@ def create_payloads(fixture: Fixture, count: int, seed: int) -> list[dict[str, A
     return payloads
 
 
-def run_create(client: Client, options: RunOptions, payloads: list[dict[str, Any]]) -> Samples:
+def run_create(
+    client: Client, options: RunOptions, payloads: list[dict[str, Any]], created: list[int]
+) -> Samples:
+    """POST tickets one after another; the ids of the new tickets are appended to ``created``."""
     samples = Samples()
-    created = 0
-    with scenario(samples, options.scenario_seconds) as more:
+    with scenario(samples, options.scenario_seconds, client.probe) as more:
         for payload in payloads:
             if not more():
                 break
             response = client.timed(samples, "POST", "/api/v1/tickets", json=payload)
             if response is not None and response.status_code == 201:
-                created += 1
-    samples.notes["tickets_per_s"] = round(created / samples.wall_s, 1) if samples.wall_s else 0.0
+                created.append(response.json()["id"])
+    samples.notes["tickets_per_s"] = round(len(created) / samples.wall_s, 1) if samples.wall_s else 0.0
     return samples
 
 
-def warm(client: Client, fixture: Fixture, options: RunOptions, payloads: list[dict[str, Any]]) -> None:
+def warm(
+    client: Client, fixture: Fixture, options: RunOptions, payloads: list[dict[str, Any]], created: list[int]
+) -> None:
     """Untimed requests of every kind, so that lazy imports, jieba and connections are ready."""
     scratch = Samples()
     for index in range(options.warmup):
@@ -358,7 +407,9 @@ def warm(client: Client, fixture: Fixture, options: RunOptions, payloads: list[d
             params={"q": fixture.search_terms[index % len(fixture.search_terms)]},
         )
     for payload in payloads[:5]:
-        client.timed(scratch, "POST", "/api/v1/tickets", json=payload)
+        response = client.timed(scratch, "POST", "/api/v1/tickets", json=payload)
+        if response is not None and response.status_code == 201:
+            created.append(response.json()["id"])
 
 
 def one_run(
@@ -370,15 +421,18 @@ def one_run(
     run_index: int,
     out: TextIO,
 ) -> dict[str, Any]:
+    """One run: wait for a quiet machine, start a fresh server, warm it, measure every scenario, stop it."""
     payloads = create_payloads(fixture, options.creates + 5, options.seed + run_index)
     quiet = wait_for_quiet(options, out)
     with WebServer(
         env=server_env, log_dir=log_dir, workers=options.workers, threads=options.threads
     ) as server:
-        client = Client(server.base_url, key)
+        assert server.process is not None
+        client = Client(server.base_url, key, cpu_probe(server.process.pid))
+        warm_created: list[int] = []
+        created: list[int] = []
         try:
-            warm(client, fixture, options, payloads[options.creates :])
-            assert server.process is not None
+            warm(client, fixture, options, payloads[options.creates :], warm_created)
             meter = CpuMeter(server.process.pid)
             results: dict[str, Any] = {}
             results["list_open_page1"] = run_list(
@@ -397,7 +451,7 @@ def one_run(
             results["search"] = pooled.summary()
             results["search_terms"] = per_term
             out.write(f"    search p95 {results['search']['p95_ms']} ms\n")
-            results["create"] = run_create(client, options, payloads[: options.creates]).summary()
+            results["create"] = run_create(client, options, payloads[: options.creates], created).summary()
             out.write(
                 f"    create {results['create']['tickets_per_s']}/s p95 {results['create']['p95_ms']} ms\n"
             )
@@ -407,6 +461,10 @@ def one_run(
             out.write(f"    machine load {results['machine_load']}\n")
         finally:
             client.close()
+    # What the Celery worker (not started: it would compete for the same cores) does after each
+    # create: index the new tickets, so that repeated runs do not pile up unindexed tickets at the
+    # top of every list and skew the ``q`` scenario.
+    tickets_index([*warm_created, *created])
     return results
 
 
@@ -466,6 +524,25 @@ def machine() -> dict[str, Any]:
     return info
 
 
+def code_version() -> dict[str, Any]:
+    """The commit measured, and whether the working tree had uncommitted changes (read-only git calls)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--", "kefu"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"commit": commit, "uncommitted_changes_in_kefu": bool(status.strip())}
+
+
 def database_info() -> dict[str, Any]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -515,10 +592,15 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 for term in runs[0][name]
             }
             continue
-        numbers = {key for key, value in runs[0][name].items() if isinstance(value, int | float)}
+        # A run in which the scenario got error answers (say, the code changed under it) measured
+        # something else; its numbers are left out and counted.
+        clean = [run for run in runs if not run[name].get("errors")] or runs
+        numbers = {key for key, value in clean[0][name].items() if isinstance(value, int | float)}
         result[name] = {
-            key: _median([run[name].get(key, math.nan) for run in runs]) for key in sorted(numbers)
+            key: _median([run[name].get(key, math.nan) for run in clean]) for key in sorted(numbers)
         }
+        if len(clean) != len(runs):
+            result[name]["runs_left_out_for_errors"] = len(runs) - len(clean)
         if name == "memory":
             result[name]["max_worker_rss_mb_any_run"] = max(run[name]["max_worker_rss_mb"] for run in runs)
     return result
@@ -544,6 +626,10 @@ def benchmark(
 ) -> dict[str, Any]:
     """Run the scenarios ``options.runs`` times against fresh servers and return the report."""
     warm_up()
+    if options.analyze:
+        # Planner statistics: PostgreSQL's autovacuum keeps them, SQLite has none until ANALYZE runs.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     user, fixture = load_fixture(terms)
     if len(fixture.detail_ids) == 0:
         out.write("  warning: no ticket with 20 threads is visible to the bench agent; detail is skipped\n")
@@ -562,6 +648,7 @@ def benchmark(
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
+        "code": code_version(),
         "database": database,
         "options": asdict(options),
         "search_terms": fixture.search_terms,
