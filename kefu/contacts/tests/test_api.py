@@ -13,6 +13,7 @@ from kefu.contacts.tests.factories import AccountFactory, ContactFactory
 from kefu.core.models import AuditEntry, IdempotentRequest
 from kefu.customfields.models import CustomField
 from kefu.org.tests.factories import AgentFactory, ApiKeyFactory, UserFactory
+from tests.helpers import error_of
 
 CONTACTS = "/api/v1/contacts"
 ACCOUNTS = "/api/v1/accounts"
@@ -21,15 +22,6 @@ BIG = 2**63
 
 def iso(value: dt.datetime) -> str:
     return DjangoJSONEncoder().default(value)
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def expected_contact(contact: Contact) -> dict:

@@ -9,18 +9,10 @@ import pytest
 from kefu.core.models import AuditEntry
 from kefu.org.models import Agent, Department, User
 from kefu.org.tests.factories import AgentFactory, ApiKeyFactory, DepartmentFactory, TeamFactory, UserFactory
+from tests.helpers import error_of
 
 API = "/api/v1"
 BIG = 2**63
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def user_client(api_client_for, user):

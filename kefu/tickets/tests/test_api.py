@@ -17,6 +17,7 @@ from kefu.core.models import IdempotentRequest
 from kefu.customfields.models import CustomField
 from kefu.org.tests.factories import AgentFactory, ApiKeyFactory, DepartmentFactory, TeamFactory, UserFactory
 from kefu.tickets.models import Attachment, Comment, Priority, Status, Thread, Ticket, TicketEvent
+from tests.helpers import error_of
 
 URL = "/api/v1/tickets"
 PNG = (
@@ -28,15 +29,6 @@ PNG = (
 def iso(value: dt.datetime | None) -> str | None:
     """A datetime as the API renders it."""
     return None if value is None else DjangoJSONEncoder().default(value)
-
-
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return body["error"]
 
 
 def expected_ticket(ticket: Ticket) -> dict:
