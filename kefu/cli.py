@@ -44,9 +44,6 @@ def _run(args: argparse.Namespace) -> int:
             "--concurrency", str(args.concurrency), "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
         ],
     }  # fmt: skip
-    if settings.CELERY_BROKER_URL == "filesystem://":
-        for folder in ("queue", "processed"):
-            (settings.BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     children = {name: subprocess.Popen(command) for name, command in commands.items()}
     print(
         f"Kefu is serving http://{bind}/ (web pid {children['web'].pid}, worker pid {children['worker'].pid})"

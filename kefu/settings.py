@@ -196,6 +196,9 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
+    # Every process that publishes (web, CLI, worker) needs the folders, not only `kefu run`.
+    for _folder in ("queue", "processed"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env_str("KEFU_CELERY_BROKER_URL", CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("KEFU_TASKS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
