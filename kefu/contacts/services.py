@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict, ValidationFailed
 from kefu.core.tags import tags_get_or_create
+from kefu.core.validation import is_email
 from kefu.customfields.selectors import field_specs
 from kefu.customfields.validation import clean_values
 from kefu.org import permissions
@@ -32,9 +33,7 @@ def normalise_email(address: str) -> str:
 
 def _check_email(address: str, field: str, errors: dict[str, str]) -> str:
     address = normalise_email(address)
-    try:
-        validate_email(address)
-    except DjangoValidationError:
+    if not is_email(address):
         errors[field] = _("Enter a valid email address.")
     return address
 

@@ -21,10 +21,3 @@ def field_specs(module: str, *, department_id: int | None = None) -> list[FieldS
         )
         for field in queryset.order_by("order", "id")
     ]
-
-
-def field_definitions(module: str | None = None) -> list[CustomField]:
-    queryset = CustomField.objects.prefetch_related("departments").filter(is_active=True)
-    if module:
-        queryset = queryset.filter(module=module)
-    return list(queryset.order_by("module", "order", "id"))

@@ -1,6 +1,7 @@
-"""The permissions a role can grant, and the built-in roles.
+"""The permissions a role can grant, and the keys of the built-in roles.
 
-Roles are data (administrators edit them); these codes are the vocabulary services check against.
+Roles are data (administrators edit them); these codes are the vocabulary services check against. The
+built-in roles themselves are created by migration org/0002 with their permission sets.
 """
 
 from __future__ import annotations
@@ -38,20 +39,3 @@ ROLE_ADMINISTRATOR = "administrator"
 ROLE_SUPERVISOR = "supervisor"
 ROLE_AGENT = "agent"
 ROLE_LIGHT_AGENT = "light_agent"
-
-_AGENT_PERMISSIONS = (
-    TICKET_CREATE,
-    TICKET_EDIT,
-    TICKET_ASSIGN,
-    TICKET_REPLY,
-    TICKET_COMMENT,
-    TICKET_COMMENT_PUBLIC,
-    CONTACT_MANAGE,
-)
-
-BUILT_IN_ROLES = {
-    ROLE_ADMINISTRATOR: ("管理员", "Administrator", ALL),
-    ROLE_SUPERVISOR: ("主管", "Supervisor", (*_AGENT_PERMISSIONS, TICKET_DELETE, AGENT_MANAGE)),
-    ROLE_AGENT: ("客服", "Agent", _AGENT_PERMISSIONS),
-    ROLE_LIGHT_AGENT: ("轻量客服", "Light agent", (TICKET_COMMENT,)),
-}

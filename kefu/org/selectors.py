@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from kefu.org import permissions
-from kefu.org.models import Agent, ApiKey, Department, HelpdeskSettings, Role, Team, User
+from kefu.org.models import Agent, ApiKey, Department, HelpdeskSettings, Team, User
 
 _ACCESS_CACHE_ATTRIBUTE = "_kefu_access"
 
@@ -58,12 +58,6 @@ def agent_access(user: User | None) -> Access:
     return access
 
 
-def forget_access(user: User) -> None:
-    """Drop the cached access after a service changed the user's role or departments."""
-    if hasattr(user, _ACCESS_CACHE_ATTRIBUTE):
-        delattr(user, _ACCESS_CACHE_ATTRIBUTE)
-
-
 def department_list(*, active_only: bool = False) -> QuerySet[Department]:
     queryset = Department.objects.order_by("id")
     return queryset.filter(is_active=True) if active_only else queryset
@@ -80,10 +74,6 @@ def agent_list() -> QuerySet[Agent]:
         .prefetch_related("departments", "teams")
         .order_by("user_id")
     )
-
-
-def role_by_key(key: str) -> Role | None:
-    return Role.objects.filter(key=key).first()
 
 
 def api_key_list(*, user: User) -> QuerySet[ApiKey]:

@@ -8,14 +8,14 @@ import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kefu.core.validation import is_email
 from kefu.org import permissions
 from kefu.org.models import Agent, ApiKey, Department, Role, Team, User, validate_time_zone
 from kefu.org.selectors import agent_access
@@ -53,26 +53,6 @@ def department_create(
     return department
 
 
-def team_create(
-    *, actor: Actor, source: Source, department_id: int, name: str, description: str = ""
-) -> Team:
-    require_permission(actor, permissions.SETTINGS_MANAGE)
-    department = Department.objects.filter(pk=department_id).first()
-    if department is None:
-        raise ValidationFailed(_("Unknown department."), fields={"department_id": _("Unknown department.")})
-    if not name.strip():
-        raise ValidationFailed(_("The team is not valid."), fields={"name": _("This field is required.")})
-    try:
-        with transaction.atomic():
-            team = Team.objects.create(department=department, name=name.strip(), description=description)
-            audit_record(actor=actor, source=source, action="team.created", obj=team)
-    except IntegrityError as exc:
-        raise Conflict(
-            _("This department already has a team of that name."), fields={"name": _("Already in use.")}
-        ) from exc
-    return team
-
-
 def agent_create(
     *,
     actor: Actor,
@@ -91,9 +71,7 @@ def agent_create(
     department_ids = sorted(set(department_ids))
     team_ids = sorted(set(team_ids))
     errors: dict[str, str] = {}
-    try:
-        validate_email(email)
-    except DjangoValidationError:
+    if not is_email(email):
         errors["email"] = _("Enter a valid email address.")
     role = Role.objects.filter(key=role_key).first()
     if role is None:
@@ -186,9 +164,7 @@ def administrator_ensure(*, email: str, password: str, name: str = "") -> Agent:
     """
     email = email.strip().lower()
     errors: dict[str, str] = {}
-    try:
-        validate_email(email)
-    except DjangoValidationError:
+    if not is_email(email):
         errors["email"] = _("Enter a valid email address.")
     if len(password) < 8:
         errors["password"] = _("Use at least 8 characters.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from kefu.core.actors import Actor, Source
 from kefu.core.errors import ValidationFailed
 from kefu.core.events import publish
 from kefu.core.html import normalise_body
+from kefu.core.validation import is_email
 from kefu.org import permissions
 from kefu.org.models import User
 from kefu.org.selectors import agent_access
@@ -47,12 +46,10 @@ def _clean_addresses(addresses: list[str], field: str, errors: dict[str, str]) -
     cleaned = []
     for address in addresses:
         address = address.strip().lower() if isinstance(address, str) else ""
-        try:
-            validate_email(address)
-        except DjangoValidationError:
+        if is_email(address):
+            cleaned.append(address)
+        else:
             errors[field] = _("Enter valid email addresses.")
-            continue
-        cleaned.append(address)
     return list(dict.fromkeys(cleaned))
 
 
