@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from celery import _state as celery_state
 from django.utils import translation
 
 from kefu.celery import app as celery_app
+from kefu.core import catalog_cache
 
 pytest_plugins = ["tests.fixtures"]
 
@@ -43,3 +45,12 @@ def _tasks_run_inline():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+    # Eager tasks run by several threads at once (test_numbering) race on Celery's process-wide "inside a
+    # task" flag and can leave it set; a later test's ``result.get()`` would then refuse to wait.
+    celery_state._set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog_cache():
+    """No test sees statuses, priorities or custom fields cached from an earlier test's rolled-back data."""
+    catalog_cache.forget()

@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.console import register as register_console
+
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_SQLITE = RESULTS_DIR / "kefu-bench.sqlite3"
@@ -134,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=int, default=4)
     run.add_argument("--term", action="append", help="search term (repeatable); default: a built-in mix")
     run.set_defaults(handler=_run)
+    register_console(commands, database_options)
     return parser
 
 

@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from kefu.channels.email.api import router as mail_router
 from kefu.contacts.api import accounts_router, contacts_router
 from kefu.core.errors import ServiceError
 from kefu.core.renderers import UnicodeJSONRenderer
@@ -161,6 +162,7 @@ def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
 api.add_router("/tickets", tickets_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
 api.add_router("/", fallback_router)  # last: it matches every path the routers above did not

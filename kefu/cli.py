@@ -86,6 +86,15 @@ def _manage(argv: Sequence[str]) -> int:
     return 0
 
 
+def _migrate(_args: argparse.Namespace) -> int:
+    """Migrate, then analyse: a migration may add the very indexes the statistics must describe."""
+    _manage(["migrate", "--no-input"])
+    from kefu.core.maintenance import database_optimize
+
+    database_optimize(full=True)
+    return 0
+
+
 def _createadmin(args: argparse.Namespace) -> int:
     _setup_django()
     from kefu.core.errors import ServiceError
@@ -151,6 +160,14 @@ def _bench(args: argparse.Namespace) -> int:
     return bench_main(args.arguments)
 
 
+def _mail(args: argparse.Namespace) -> int:
+    """Hand ``kefu mail …`` to the email channel, which owns its commands and their arguments."""
+    _setup_django()
+    from kefu.channels.email.commands import main as mail_main
+
+    return mail_main(args.arguments)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kefu", description="Kefu help desk")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -159,13 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default=os.environ.get("KEFU_HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=None, help="default: KEFU_PORT or 8000")
     run.add_argument("--workers", type=int, default=int(os.environ.get("KEFU_WEB_WORKERS", "2")))
-    run.add_argument("--threads", type=int, default=int(os.environ.get("KEFU_WEB_THREADS", "4")))
+    run.add_argument("--threads", type=int, default=int(os.environ.get("KEFU_WEB_THREADS", "12")))
     run.add_argument("--concurrency", type=int, default=int(os.environ.get("KEFU_WORKER_CONCURRENCY", "2")))
     run.set_defaults(handler=_run)
 
-    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(
-        handler=lambda _args: _manage(["migrate", "--no-input"])
-    )
+    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(handler=_migrate)
 
     demo = commands.add_parser("demo", help="load the demo help desk (idempotent)")
     demo.add_argument("--tickets", type=int, default=2000)
@@ -193,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="seed and measure a benchmark help desk (BENCHMARKS.md)")
     bench.add_argument("arguments", nargs=argparse.REMAINDER, help="seed … | run … (kefu bench seed --help)")
     bench.set_defaults(handler=_bench)
+
+    mail = commands.add_parser("mail", help="email channel: ingest | smtpd | poll (kefu mail --help)")
+    mail.add_argument("arguments", nargs=argparse.REMAINDER, help="ingest … | smtpd … | poll …")
+    mail.set_defaults(handler=_mail)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)

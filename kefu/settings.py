@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.tickets",
     "kefu.search",
+    "kefu.channels.email",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kefu.org.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,6 +183,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KEFU_MAX_ATTACHMENT_BYTES = env_int("KEFU_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Email intake: the largest raw message stored, and the shared secret of the HTTP endpoint for raw mail
+# (POST /api/v1/mail/inbound; a mailbox's own secret, when set, takes precedence). Empty: endpoint off.
+KEFU_MAIL_MAX_MESSAGE_BYTES = env_int("KEFU_MAIL_MAX_MESSAGE_BYTES", 50 * 1024 * 1024)
+KEFU_MAIL_INBOUND_SECRET = env_str("KEFU_MAIL_INBOUND_SECRET", "")
+# Per-sender rate limit of email intake: more messages than this from one sender within the window are
+# quarantined (it breaks loops with auto-responders that say nothing about being one).
+KEFU_MAIL_RATE_LIMIT_COUNT = env_int("KEFU_MAIL_RATE_LIMIT_COUNT", 20)
+KEFU_MAIL_RATE_LIMIT_MINUTES = env_int("KEFU_MAIL_RATE_LIMIT_MINUTES", 10)
 
 REDIS_URL = env_str("REDIS_URL", "")
 BROKER_DIR = DATA_DIR / "broker"
@@ -208,8 +218,39 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # SQLite gathers no planner statistics by itself (PostgreSQL's autovacuum does): once a day.
+    "core-optimize-database": {"task": "core.optimize_database", "schedule": 24 * 3600.0},
+    # Stored mail that a crash left unprocessed becomes its ticket or thread within minutes.
+    "mail-process-pending": {"task": "mail.process_pending", "schedule": 120.0},
+    # Each IMAP/POP3 mailbox is polled when its own interval has passed; this is only how often we look.
+    "mail-poll-due": {"task": "mail.poll_due", "schedule": 20.0},
+    # Replies whose sending task was lost (broker down when queued, worker died) are queued again.
+    "mail-outbound-requeue": {"task": "mail.outbound_requeue", "schedule": 120.0},
+}
 
 KEFU_JIEBA_CACHE = DATA_DIR / "jieba.cache"
+
+# Outgoing mail: the global SMTP server (a mailbox may name its own). KEFU_SMTP_SECURITY: none, starttls, ssl.
+EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("KEFU_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("KEFU_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("KEFU_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KEFU_SMTP_PASSWORD", "")
+KEFU_SMTP_SECURITY = env_str("KEFU_SMTP_SECURITY", "none").lower()
+if KEFU_SMTP_SECURITY not in {"none", "starttls", "ssl"}:
+    raise ImproperlyConfigured(
+        f"KEFU_SMTP_SECURITY must be none, starttls or ssl, got {KEFU_SMTP_SECURITY!r}"
+    )
+EMAIL_USE_TLS = KEFU_SMTP_SECURITY == "starttls"
+EMAIL_USE_SSL = KEFU_SMTP_SECURITY == "ssl"
+EMAIL_TIMEOUT = env_int("KEFU_SMTP_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("KEFU_DEFAULT_FROM_EMAIL", "kefu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain of the Message-IDs we create (empty: the sending mailbox's domain).
+KEFU_MAIL_DOMAIN = env_str("KEFU_MAIL_DOMAIN", "")
+# The SMTP listener (`kefu mail smtpd`) refuses bigger messages with 552.
+KEFU_SMTPD_MAX_BYTES = env_int("KEFU_SMTPD_MAX_BYTES", 40 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

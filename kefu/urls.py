@@ -1,26 +1,20 @@
-"""URL configuration: the API, the health check, the console pages and the admin."""
+"""URL configuration: the API, the health check, the console pages of each app and the Django admin."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kefu.api import api
 from kefu.core.views import healthz, robots
-from kefu.org import views as org_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="org/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", org_views.home, name="home"),
-    path("settings/api-keys/", org_views.api_keys, name="api-keys"),
-    path("settings/api-keys/<int:key_id>/revoke/", org_views.api_key_revoke, name="api-key-revoke"),
+    path("tickets/", include("kefu.tickets.urls")),
+    path("contacts/", include("kefu.contacts.urls")),
+    path("search/", include("kefu.search.urls")),
+    path("settings/mail/", include("kefu.channels.email.urls")),
+    path("", include("kefu.org.urls")),
     path("admin/", admin.site.urls),
 ]

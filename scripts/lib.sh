@@ -45,10 +45,11 @@ ensure_frontend() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "installing front-end packages"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  rm -rf "$vendor" && mkdir -p "$vendor/tabler" "$vendor/htmx" "$vendor/alpinejs"
+  rm -rf "$vendor" && mkdir -p "$vendor/tabler" "$vendor/htmx" "$vendor/alpinejs" "$vendor/trix"
   cp -r "$ROOT/node_modules/@tabler/core/dist/css" "$ROOT/node_modules/@tabler/core/dist/js" "$vendor/tabler/"
   cp "$ROOT/node_modules/htmx.org/dist/htmx.min.js" "$vendor/htmx/"
   cp "$ROOT/node_modules/alpinejs/dist/cdn.min.js" "$vendor/alpinejs/alpine.min.js"
+  cp "$ROOT/node_modules/trix/dist/trix.umd.min.js" "$ROOT/node_modules/trix/dist/trix.css" "$vendor/trix/"
   echo "$want" > "$stamp"
 }
 
@@ -56,4 +57,21 @@ ensure_messages() {
   ensure_apt msgfmt gettext
   (cd "$ROOT" && "$VENV/bin/python" -m django compilemessages --settings=kefu.settings -v 0 \
     --ignore=.venv --ignore=node_modules --ignore=var)
+}
+
+ensure_browser() {
+  # Debian's chromium for the Playwright browser tests (Playwright never downloads a browser here), and a
+  # CJK font so that the zh-Hans screenshots show Chinese instead of empty boxes.
+  ensure_apt chromium chromium
+  [ -d /usr/share/fonts/truetype/wqy ] && return 0
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null
+}
+
+ensure_dovecot() {
+  # A real IMAP/POP3 server for the email-channel tests; the tests start their own instance.
+  [ -x /usr/lib/dovecot/imap ] && [ -x /usr/lib/dovecot/pop3 ] && return 0
+  log "installing dovecot"
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-pop3d >/dev/null
 }

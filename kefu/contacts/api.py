@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from kefu.contacts import services
@@ -36,7 +37,7 @@ accounts_router = Router(tags=["accounts"])
 def _agent(request: HttpRequest) -> Actor:
     """Contacts and accounts are shared by every department, but only agents may read them."""
     if not agent_access(request.auth).is_agent:
-        raise PermissionDenied("Only agents can use this endpoint.")
+        raise PermissionDenied(_("Only agents can use this endpoint."))
     return Actor.agent(request.auth)
 
 

@@ -15,7 +15,7 @@ from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import AfterValidator, Field, model_validator
 
-MAX_ID = 2**63 - 1
+from kefu.core.ids import MAX_ID
 
 
 def _storable(value: str) -> str:

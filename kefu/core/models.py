@@ -1,4 +1,4 @@
-"""Cross-cutting records: the audit log, tags and stored idempotent responses."""
+"""Cross-cutting records: the audit log, tags, stored idempotent responses and the catalogue version."""
 
 from __future__ import annotations
 
@@ -69,3 +69,16 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key}"
+
+
+class CatalogVersion(models.Model):
+    """One row whose number goes up whenever catalogue data (statuses, priorities, custom fields, help-desk
+    settings) changes, so every web and worker process knows when its cached copy is out of date.
+
+    See ``kefu.core.catalog_cache``.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -18,11 +18,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import ServiceError
+from kefu.core.ids import MAX_ID, is_storable_id
 
 M = TypeVar("M", bound=Model)
 
 MAX_LIMIT = 100
-MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 25
 
 
@@ -48,16 +48,12 @@ def _bad_cursor() -> BadCursor:
     return BadCursor(_("The cursor is not valid for this list."), fields={"cursor": _("Not a valid cursor.")})
 
 
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
 def _decode(cursor: str, sort: str, *, temporal: bool) -> tuple[Any, int]:
     """The sort value and id in ``cursor``, checked to be what this list's sort field can hold."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         cursor_sort, value, pk = json.loads(raw)
-        if cursor_sort != sort or not _is_id(pk):
+        if cursor_sort != sort or not is_storable_id(pk):
             raise ValueError
         if temporal:
             value = parse_datetime(value) if isinstance(value, str) else None

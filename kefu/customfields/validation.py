@@ -62,7 +62,10 @@ def _decimal(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    parsed = parse_date(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_date(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible, such as 2020-13-01
+        parsed = None
     if parsed is None:
         raise ValueError(_("Enter a date as YYYY-MM-DD."))
     return parsed.isoformat()

@@ -21,6 +21,7 @@ from kefu.contacts.models import Account, Contact
 from kefu.contacts.services import account_create, contact_create
 from kefu.core import events
 from kefu.core.actors import Actor, Source
+from kefu.core.maintenance import database_optimize
 from kefu.demo import content
 from kefu.org.models import Agent, Department, User
 from kefu.org.services import administrator_ensure, agent_create, department_create
@@ -220,6 +221,7 @@ def load_demo(*, tickets: int = 2000, stdout: TextIO | None = None) -> str:
             if stdout is not None and (index + 1) % 500 == 0:
                 stdout.write(f"  {index + 1} tickets\n")
     indexed = tickets_reindex_all()
+    database_optimize(full=True)
     return (
         f"Demo help desk ready: {Ticket.objects.count()} tickets ({indexed} indexed), "
         f"{Contact.objects.count()} contacts, {Account.objects.count()} accounts.\n"

@@ -1,7 +1,34 @@
+"""The Django admin. The console's settings pages are the write path for the organisation (services with
+audit entries); here superusers only read those records. Users stay editable for emergencies such as a
+forgotten password with no other administrator."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from kefu.org.models import Agent, ApiKey, Brand, Department, HelpdeskSettings, Role, Team, User
+from kefu.org.models import (
+    Agent,
+    ApiKey,
+    Brand,
+    Department,
+    HelpdeskSettings,
+    Role,
+    SignInAttempt,
+    Team,
+    User,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records the settings pages own: writes here would skip their checks and the audit log."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -17,24 +44,23 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ["name", "name_en", "code", "is_active"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ReadOnlyAdmin):
     list_display = ["name", "department"]
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnlyAdmin):
     list_display = ["name", "name_en", "key", "is_system"]
 
 
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(ReadOnlyAdmin):
     list_display = ["user", "role", "availability"]
-    filter_horizontal = ["departments", "teams"]
 
 
 @admin.register(Brand)
@@ -48,4 +74,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "prefix", "digest", "created_at", "last_used_at"]
 
 
-admin.site.register(HelpdeskSettings)
+@admin.register(HelpdeskSettings)
+class HelpdeskSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["ticket_number_prefix", "time_zone", "default_language"]
+
+
+@admin.register(SignInAttempt)
+class SignInAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "email", "ip_address"]
+    search_fields = ["email", "ip_address"]

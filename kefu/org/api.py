@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from kefu.core.actors import Actor, Source
@@ -21,7 +22,7 @@ router = Router(tags=["organisation"])
 
 def _require_agent(request: HttpRequest) -> Actor:
     if not agent_access(request.auth).is_agent:
-        raise PermissionDenied("Only agents can use this endpoint.")
+        raise PermissionDenied(_("Only agents can use this endpoint."))
     return Actor.agent(request.auth)
 
 

@@ -198,3 +198,22 @@ class HelpdeskSettings(models.Model):
     def load(cls) -> HelpdeskSettings:
         settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class SignInAttempt(models.Model):
+    """A failed sign-in, kept in the database so that lock-out holds across every web process.
+
+    Only failures are stored; a successful sign-in deletes the failures of its email address.
+    """
+
+    email = models.CharField(_("email"), max_length=254, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"

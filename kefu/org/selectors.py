@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from kefu.core.catalog_cache import cached
+from kefu.customfields.models import CustomField
 from kefu.org import permissions
-from kefu.org.models import Agent, ApiKey, Department, HelpdeskSettings, Team, User
+from kefu.org.models import Agent, ApiKey, Department, HelpdeskSettings, Role, Team, User
+from kefu.tickets.models import Priority, Status
 
 _ACCESS_CACHE_ATTRIBUTE = "_kefu_access"
 
@@ -37,25 +41,39 @@ NO_ACCESS = Access(is_agent=False, permissions=frozenset(), department_ids=froze
 def agent_access(user: User | None) -> Access:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
-    cached = getattr(user, _ACCESS_CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
+    known = getattr(user, _ACCESS_CACHE_ATTRIBUTE, None)
+    if known is not None:
+        return known
+    # Every request asks; agents, roles and department memberships change rarely, so the answer is kept
+    # per process with the catalogue (invalidated by their save signals, see OrgConfig.ready).
+    access = cached(("org.access", user.pk, user.is_superuser), lambda: _load_access(user))
+    setattr(user, _ACCESS_CACHE_ATTRIBUTE, access)
+    return access
+
+
+def _load_access(user: User) -> Access:
     agent = Agent.objects.select_related("role").filter(user=user).first()
     if agent is None:
-        access = (
+        return (
             Access(is_agent=True, permissions=frozenset(permissions.ALL), department_ids=frozenset())
             if user.is_superuser
             else NO_ACCESS
         )
-    else:
-        granted = frozenset(permissions.ALL) if user.is_superuser else frozenset(agent.role.permissions)
-        access = Access(
-            is_agent=True,
-            permissions=granted,
-            department_ids=frozenset(agent.departments.values_list("id", flat=True)),
-        )
-    setattr(user, _ACCESS_CACHE_ATTRIBUTE, access)
-    return access
+    granted = frozenset(permissions.ALL) if user.is_superuser else frozenset(agent.role.permissions)
+    return Access(
+        is_agent=True,
+        permissions=granted,
+        department_ids=frozenset(agent.departments.values_list("id", flat=True)),
+    )
+
+
+def active_department_get(department_id: int) -> Department | None:
+    """An active department by id, from the per-process catalogue cache; the caller gets a copy."""
+    departments: dict[int, Department] = cached(
+        "org.active_departments", lambda: {row.pk: row for row in Department.objects.filter(is_active=True)}
+    )
+    found = departments.get(department_id)
+    return copy.copy(found) if found is not None else None
 
 
 def department_list(*, active_only: bool = False) -> QuerySet[Department]:
@@ -81,8 +99,82 @@ def api_key_list(*, user: User) -> QuerySet[ApiKey]:
 
 
 def helpdesk_settings() -> HelpdeskSettings:
-    return HelpdeskSettings.load()
+    """The installation's settings row, from the per-process catalogue cache; the caller gets a copy."""
+    return copy.copy(cached("org.helpdesk_settings", HelpdeskSettings.load))
 
 
 def user_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def role_list() -> QuerySet[Role]:
+    return Role.objects.order_by("id")
+
+
+def department_get(department_id: int) -> Department | None:
+    return Department.objects.filter(pk=department_id).first()
+
+
+def team_list_with_members() -> QuerySet[Team]:
+    return (
+        Team.objects.select_related("department")
+        .prefetch_related(
+            Prefetch("agents", queryset=Agent.objects.select_related("user").order_by("user_id"))
+        )
+        .order_by("department_id", "name", "id")
+    )
+
+
+def team_get(team_id: int) -> Team | None:
+    return team_list_with_members().filter(pk=team_id).first()
+
+
+def agent_get(agent_id: int) -> Agent | None:
+    return agent_list().filter(pk=agent_id).first()
+
+
+def agent_for_user(user: User) -> Agent | None:
+    return Agent.objects.select_related("user").filter(user=user).first()
+
+
+def agent_time_zone(user: User) -> str | None:
+    return Agent.objects.filter(user=user).values_list("time_zone", flat=True).first()
+
+
+# The settings pages edit whole catalogues, inactive rows included, whereas the owning apps' selectors
+# list only what agents may pick. Kept here because the settings pages are the organisation's console.
+
+
+def status_catalog() -> QuerySet[Status]:
+    return Status.objects.order_by("order", "id")
+
+
+def priority_catalog() -> QuerySet[Priority]:
+    return Priority.objects.order_by("order", "id")
+
+
+def custom_field_catalog(*, module: str, department_id: int | None = None) -> QuerySet[CustomField]:
+    queryset = CustomField.objects.filter(module=module).prefetch_related("departments")
+    if department_id is not None:
+        queryset = queryset.filter(Q(departments__isnull=True) | Q(departments=department_id)).distinct()
+    return queryset.order_by("order", "id")
+
+
+def custom_field_get(field_id: int) -> CustomField | None:
+    return CustomField.objects.prefetch_related("departments").filter(pk=field_id).first()
+
+
+def active_user_get(user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def status_type_choices() -> list[tuple[str, str]]:
+    return list(Status._meta.get_field("status_type").choices or [])
+
+
+def custom_field_type_choices() -> list[tuple[str, str]]:
+    return list(CustomField.FieldType.choices)
+
+
+def custom_field_module_choices() -> list[tuple[str, str]]:
+    return list(CustomField.Module.choices)

@@ -9,7 +9,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.core import events
-        from kefu.search.subscribers import reindex_ticket_later
+        from kefu.search.subscribers import reindex_ticket_later, ticket_key
 
         for event in (
             "ticket.created",
@@ -19,4 +19,4 @@ class SearchConfig(AppConfig):
             "ticket.message_received",
             "ticket.deleted",
         ):
-            events.subscribe(event, reindex_ticket_later)
+            events.subscribe(event, reindex_ticket_later, coalesce=ticket_key)

@@ -219,7 +219,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[
             **{name: value for name, value in fields.items() if value is not None},
         )
         ticket = services.ticket_create(actor=_actor(request), source=Source.API, data=data)
-        return 201, _ticket_json(ticket, request)
+        # Answered from the ticket the service built: nothing else has changed it since, so no re-read.
+        prefix = helpdesk_settings().ticket_number_prefix
+        return 201, TicketOut.model_validate(ticket_out(ticket, prefix)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 

@@ -6,3 +6,16 @@ class TicketsConfig(AppConfig):
     name = "kefu.tickets"
     label = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kefu.core.catalog_cache import catalog_changed
+        from kefu.tickets.models import Priority, Status
+
+        # Cache invalidation only: any write to these tables, by any path, makes processes reload them.
+        for model in (Status, Priority):
+            post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.save")
+            post_delete.connect(
+                catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete"
+            )

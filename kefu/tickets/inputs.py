@@ -40,6 +40,9 @@ class TicketCreateInput:
     resolution_due_at: dt.datetime | None = None
     created_at: dt.datetime | None = None
     """Only imports may backdate a ticket; every other source gets the current time."""
+    follow_up_of_id: int | None = None
+    """The closed ticket this one continues (a customer replied after the reopen window)."""
+    is_spam: bool = False
 
 
 @dataclass
@@ -71,5 +74,7 @@ class MessageInput:
     channel: str = ""
     cc: list[str] = field(default_factory=list)
     message_id: str = ""
+    full_html: str = ""
+    """The whole message (sanitised HTML) when ``body`` shows only its new text."""
     attachment_ids: list[int] = field(default_factory=list)
     created_at: dt.datetime | None = None

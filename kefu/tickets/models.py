@@ -119,6 +119,19 @@ class Ticket(models.Model):
         verbose_name=_("parent"),
     )
     followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets")
+    cc_contacts = models.ManyToManyField(
+        "contacts.Contact", blank=True, related_name="cc_tickets", verbose_name=_("CC contacts")
+    )
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+        help_text=_("The closed ticket a customer replied to after the reopen window."),
+    )
+    is_spam = models.BooleanField(_("spam"), default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -149,6 +162,7 @@ class Thread(models.Model):
     class Delivery(models.TextChoices):
         NONE = "", _("Not sent by email")
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -168,6 +182,11 @@ class Thread(models.Model):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body_html = models.TextField(_("body (HTML)"))
     body_text = models.TextField(_("body (text)"))
+    full_html = models.TextField(
+        _("whole message (HTML)"),
+        blank=True,
+        help_text=_("The whole message as received, when the body shows only its new text."),
+    )
     message_id = models.CharField(max_length=998, blank=True, db_index=True)
     delivery_status = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
     delivery_error = models.TextField(blank=True)
@@ -219,6 +238,10 @@ class Attachment(models.Model):
     size = models.BigIntegerField(_("size"))
     content_type = models.CharField(_("content type"), max_length=255)
     sha256 = models.CharField(max_length=64)
+    content_id = models.CharField(
+        max_length=255, blank=True, help_text=_("The Content-ID an email body uses to show this file inline.")
+    )
+    is_inline = models.BooleanField(_("inline"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -253,3 +276,63 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action} {self.field}"
+
+
+class SavedView(models.Model):
+    """A ticket list an agent saved: filters, columns and sort, private or shared with every agent."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_views")
+    name = models.CharField(_("name"), max_length=100)
+    is_shared = models.BooleanField(_("shared with all agents"), default=False)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    sort = models.CharField(_("sort"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketRead(models.Model):
+    """When an agent last opened a ticket: what the list compares with ``updated_at`` to mark unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="reads")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="ticketread_unique_user_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.ticket_id}"
+
+
+class TicketPresence(models.Model):
+    """An agent who has a ticket open right now, and whether they are typing a reply.
+
+    Each open ticket page sends a heartbeat every few seconds; a row older than the stale limit in
+    ``tickets.presence`` means the agent left. Only the latest heartbeat per agent and ticket is kept.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_replying = models.BooleanField(_("replying"), default=False)
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("ticket presence")
+        verbose_name_plural = _("ticket presences")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="ticketpresence_unique_ticket_user")
+        ]
+        indexes = [models.Index(fields=["ticket", "last_seen_at"], name="ticketpresence_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.ticket_id}"

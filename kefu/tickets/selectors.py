@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import copy
+import datetime as dt
+from typing import Any
 
-from kefu.org.models import User
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+
+from kefu.core.catalog_cache import cached
+from kefu.customfields.models import CustomField
+from kefu.org import permissions
+from kefu.org.models import Agent, Role, User
 from kefu.org.selectors import agent_access
-from kefu.tickets.models import Attachment, Comment, Priority, Status, Thread, Ticket, TicketEvent
+from kefu.tickets.models import (
+    Attachment,
+    Comment,
+    Priority,
+    Status,
+    StatusType,
+    Thread,
+    Ticket,
+    TicketEvent,
+)
 
 
 def visible_tickets(user: User | None) -> QuerySet[Ticket]:
@@ -75,19 +91,146 @@ def priority_list() -> QuerySet[Priority]:
     return Priority.objects.filter(is_active=True).order_by("order", "id")
 
 
+def _named_lookup(model: type[Status] | type[Priority], value: int | str | None) -> Any:
+    """The active row by id, by Chinese or English name (case-insensitive), or the default for ``None``.
+
+    Every create and status change asks this, so the active rows come from the per-process catalogue
+    cache; the caller gets its own copy.
+    """
+    rows: tuple[Any, ...] = cached(
+        ("tickets.active", model.__name__),
+        lambda: tuple(model.objects.filter(is_active=True).order_by("order", "id")),
+    )
+    if value is None or value == "":
+        found = next((row for row in rows if row.is_default), None)
+    elif isinstance(value, int):
+        found = next((row for row in rows if row.pk == value), None)
+    else:
+        wanted = value.upper()
+        found = next((row for row in rows if wanted in (row.name.upper(), row.name_en.upper())), None)
+    return copy.copy(found)
+
+
 def status_lookup(value: int | str | None) -> Status | None:
     """A status by id, or by its Chinese or English name (case-insensitive)."""
-    if value is None or value == "":
-        return Status.objects.filter(is_default=True, is_active=True).order_by("order").first()
-    if isinstance(value, int):
-        return Status.objects.filter(pk=value, is_active=True).first()
-    return Status.objects.filter(Q(name__iexact=value) | Q(name_en__iexact=value), is_active=True).first()
+    return _named_lookup(Status, value)
 
 
 def priority_lookup(value: int | str | None) -> Priority | None:
     """A priority by id, or by its Chinese or English name (case-insensitive)."""
-    if value is None or value == "":
-        return Priority.objects.filter(is_default=True, is_active=True).order_by("order").first()
-    if isinstance(value, int):
-        return Priority.objects.filter(pk=value, is_active=True).first()
-    return Priority.objects.filter(Q(name__iexact=value) | Q(name_en__iexact=value), is_active=True).first()
+    return _named_lookup(Priority, value)
+
+
+def ticket_page_get(user: User | None, ticket_id: int) -> Ticket | None:
+    """A visible ticket with everything its page header, properties panel and contact card show."""
+    return (
+        visible_tickets(user)
+        .select_related(
+            "status", "priority", "department", "team", "assignee", "contact", "contact__account", "account"
+        )
+        .prefetch_related("tags", "contact__addresses")
+        .filter(pk=ticket_id)
+        .first()
+    )
+
+
+def conversation_threads(ticket: Ticket) -> QuerySet[Thread]:
+    """The ticket's messages in time order, with authors and files, in a fixed number of queries.
+
+    The whole message (``full_html``) is left out: the page only needs to know that there is one, and
+    loads it when the agent asks.
+    """
+    has_full = ExpressionWrapper(~Q(full_html=""), output_field=BooleanField())
+    return (
+        ticket.threads.select_related("author_user", "author_contact")
+        .defer("full_html", "body_text", "author_user__password")
+        .annotate(has_full_message=has_full)
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def conversation_comments(ticket: Ticket) -> QuerySet[Comment]:
+    return (
+        ticket.comments.select_related("author")
+        .defer("body_text", "author__password")
+        .prefetch_related("mentions", Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def thread_with_full_message(ticket: Ticket, thread_id: int) -> Thread | None:
+    return ticket.threads.filter(pk=thread_id).exclude(full_html="").only("id", "full_html").first()
+
+
+def ticket_agents(department_id: int, *, q: str = "", limit: int = 50) -> list[User]:
+    """Active agents who can see tickets of ``department_id``: who may be mentioned or assigned there.
+
+    Administrators and roles that see every department count too; roles are few, so which of them grant
+    that is decided in Python rather than by a JSON query that SQLite cannot run.
+    """
+    all_departments = [
+        role.pk
+        for role in Role.objects.only("id", "permissions")
+        if permissions.TICKET_VIEW_ALL_DEPARTMENTS in (role.permissions or [])
+    ]
+    agents = Agent.objects.filter(user__is_active=True).filter(
+        Q(departments=department_id) | Q(role_id__in=all_departments) | Q(user__is_superuser=True)
+    )
+    users = User.objects.filter(pk__in=agents.values("user_id"))
+    if q:
+        users = users.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    return list(users.only("id", "name", "email").order_by("name", "id")[:limit])
+
+
+def contact_other_tickets(user: User | None, ticket: Ticket, *, limit: int = 5) -> list[Ticket]:
+    """The contact's latest other tickets that ``user`` may see, newest first."""
+    return list(
+        visible_tickets(user)
+        .filter(contact_id=ticket.contact_id)
+        .exclude(pk=ticket.pk)
+        .select_related("status")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def ticket_neighbours(user: User | None, ticket: Ticket) -> tuple[Ticket | None, Ticket | None]:
+    """The previous and next ticket among the visible tickets that are not closed, in list order.
+
+    Lists show the newest first, so the "next" ticket is the next older one (a lower number).
+    """
+    candidates = visible_tickets(user).exclude(status__status_type=StatusType.CLOSED).only("id", "number")
+    previous = candidates.filter(number__gt=ticket.number).order_by("number").first()
+    following = candidates.filter(number__lt=ticket.number).order_by("-number").first()
+    return previous, following
+
+
+def ticket_attachment_get(user: User | None, ticket_id: int, attachment_id: int) -> Attachment | None:
+    return Attachment.objects.filter(
+        pk=attachment_id, ticket_id=ticket_id, ticket__in=visible_tickets(user)
+    ).first()
+
+
+def ticket_custom_field_labels() -> dict[str, str]:
+    """The display name of each active ticket custom field by key, in the viewer's language."""
+    return {
+        field.key: field.display_name
+        for field in CustomField.objects.filter(module=CustomField.Module.TICKET, is_active=True).only(
+            "key", "name", "name_en"
+        )
+    }
+
+
+def ticket_changes_since(
+    user: User | None, *, after: dt.datetime, after_id: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Visible tickets changed after (``after``, ``after_id``), oldest change first, for live updates.
+
+    "updated_at >= t AND (updated_at > t OR id > pk)" keeps the (updated_at, id) index usable.
+    """
+    return list(
+        visible_tickets(user)
+        .filter(Q(updated_at__gte=after) & (Q(updated_at__gt=after) | Q(pk__gt=after_id)))
+        .order_by("updated_at", "pk")
+        .values("pk", "number", "created_at", "updated_at")[:limit]
+    )

@@ -4,15 +4,16 @@ import pytest
 from django.db import connection
 
 from kefu.contacts.inputs import AccountInput, ContactInput
-from kefu.contacts.models import Contact, ContactEmail
+from kefu.contacts.models import Account, Contact, ContactEmail
 from kefu.contacts.services import (
     account_create,
+    account_get_or_create_by_name,
     account_update,
     contact_create,
     contact_get_or_create_by_email,
     contact_update,
 )
-from kefu.contacts.tests.factories import ContactFactory
+from kefu.contacts.tests.factories import AccountFactory, ContactFactory
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import Conflict, PermissionDenied, ValidationFailed
 
@@ -134,3 +135,21 @@ def test_accounts_are_validated_and_updated():
     account_update(actor=SYSTEM, source=Source.API, account=account, changes={"industry": "软件"})
     account.refresh_from_db()
     assert (account.name, account.industry) == ("明远科技", "软件")
+
+
+@pytest.mark.django_db
+def test_an_account_picked_by_name_is_found_in_any_case_or_created(agent):
+    actor = Actor.agent(agent.user)
+    older = AccountFactory(name="华北电力")
+    AccountFactory(name="华北电力")
+    assert account_get_or_create_by_name(actor=actor, source=Source.WEB, name=" 华北电力 ") == older
+    created = account_get_or_create_by_name(actor=actor, source=Source.WEB, name="Acme Ltd")
+    assert account_get_or_create_by_name(actor=actor, source=Source.WEB, name="ACME LTD") == created
+    assert Account.objects.filter(name="Acme Ltd").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_light_agent_cannot_create_an_account_by_name(light_agent):
+    with pytest.raises(PermissionDenied):
+        account_get_or_create_by_name(actor=Actor.agent(light_agent.user), source=Source.WEB, name="新公司")
+    assert not Account.objects.filter(name="新公司").exists()

@@ -88,3 +88,9 @@ def test_a_partial_update_keeps_other_values_and_none_clears_one():
 
 def test_values_of_fields_that_no_longer_apply_are_dropped():
     assert clean_values([FieldSpec("a", "text")], {}, existing={"a": "x", "gone": 1}) == {"a": "x"}
+
+
+def test_an_impossible_date_gets_the_same_message_as_a_malformed_one():
+    with pytest.raises(ValidationFailed) as excinfo:
+        clean_values(SPECS, {"purchased_on": "2026-13-01"})
+    assert excinfo.value.fields == {"custom_fields.purchased_on": "Enter a date as YYYY-MM-DD."}

@@ -95,3 +95,44 @@ def test_query_syntax_characters_are_searched_as_text(printer):
     for punctuation_only in ['"', "*", "^", "()"]:
         assert _found(punctuation_only) == ["打印机无法连接网络"], "a query without words does not filter"
     assert _found("E-42") == ["打印机无法连接网络"]
+
+
+@pytest.mark.django_db
+def test_several_events_of_one_transaction_index_the_ticket_once_with_all_its_text(
+    create_ticket, agent, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    from kefu.search import subscribers
+
+    queued: list[int] = []
+
+    class Recorder:
+        @staticmethod
+        def delay(ticket_id: int) -> None:
+            queued.append(ticket_id)
+            tickets_index([ticket_id])
+
+    monkeypatch.setattr(subscribers, "index_ticket", Recorder)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ticket = create_ticket(subject="打印机无法连接网络")
+        ticket_reply(
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
+            data=ReplyInput(body="请恢复出厂设置"),
+        )
+        ticket_comment(
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
+            data=CommentInput(body="疑似固件缺陷"),
+        )
+    assert queued == [ticket.pk]
+    assert _found("出厂设置") == ["打印机无法连接网络"]
+    assert _found("固件") == ["打印机无法连接网络"]
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_comment(
+            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=CommentInput(body="已升级")
+        )
+    assert queued == [ticket.pk, ticket.pk]

@@ -1,22 +1,46 @@
 """The one write path for tickets. Every channel, rule and job changes tickets through these functions."""
 
 from kefu.tickets.services.attachments import attachment_add
+from kefu.tickets.services.bulk import ticket_bulk_update
+from kefu.tickets.services.catalog import priority_create, priority_update, status_create, status_update
+from kefu.tickets.services.cc import ticket_cc_add
+from kefu.tickets.services.contact_change import tickets_reassign_contact
 from kefu.tickets.services.conversation import ticket_comment, ticket_receive, ticket_reply
-from kefu.tickets.services.create import ticket_create
+from kefu.tickets.services.create import ticket_create, ticket_create_with_message
+from kefu.tickets.services.delivery import thread_delivery_update, thread_message_id_assign
 from kefu.tickets.services.followers import ticket_follow
+from kefu.tickets.services.presence import ticket_presence_beat, ticket_presence_leave
+from kefu.tickets.services.reading import ticket_mark_read
+from kefu.tickets.services.saved_views import saved_view_create, saved_view_delete, saved_view_update
 from kefu.tickets.services.tags import ticket_tag
 from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
 __all__ = [
     "attachment_add",
+    "priority_create",
+    "priority_update",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_update",
+    "status_create",
+    "status_update",
+    "thread_delivery_update",
+    "thread_message_id_assign",
     "ticket_assign",
+    "ticket_bulk_update",
+    "ticket_cc_add",
     "ticket_comment",
     "ticket_create",
+    "ticket_create_with_message",
     "ticket_delete",
     "ticket_follow",
+    "ticket_mark_read",
+    "ticket_presence_beat",
+    "ticket_presence_leave",
     "ticket_receive",
     "ticket_reply",
     "ticket_set_status",
     "ticket_tag",
     "ticket_update",
+    "tickets_reassign_contact",
 ]

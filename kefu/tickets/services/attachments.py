@@ -57,7 +57,10 @@ def attachment_add(
     filename: str,
     content: IO[bytes],
     size: int | None = None,
+    content_id: str = "",
+    is_inline: bool = False,
 ) -> Attachment:
+    """Store a file on ``ticket``; ``content_id``/``is_inline`` let an email body show it (``cid:``)."""
     authorize(actor, ticket, permissions.TICKET_COMMENT)
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
     content.seek(0, os.SEEK_END)
@@ -83,6 +86,8 @@ def attachment_add(
             size=actual_size,
             content_type=sniff_content_type(head),
             sha256=digest.hexdigest(),
+            content_id=content_id[:255],
+            is_inline=is_inline,
             uploaded_by=actor.user if actor.is_agent else None,
         )
         attachment.file.save(uuid.uuid4().hex, File(content), save=False)

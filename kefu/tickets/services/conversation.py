@@ -12,6 +12,7 @@ from kefu.core.actors import Actor, Source
 from kefu.core.errors import ValidationFailed
 from kefu.core.events import publish
 from kefu.core.html import normalise_body
+from kefu.core.ids import is_storable_id
 from kefu.core.validation import is_email
 from kefu.org import permissions
 from kefu.org.models import User
@@ -122,7 +123,7 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
 
 def _clean_mentions(ticket: Ticket, mention_ids: list[int], errors: dict[str, str]) -> list[User]:
     wanted = list(dict.fromkeys(mention_ids))
-    users = list(User.objects.filter(pk__in=wanted, is_active=True))
+    users = list(User.objects.filter(pk__in=[pk for pk in wanted if is_storable_id(pk)], is_active=True))
     mentionable = [user for user in users if agent_access(user).can_see_department(ticket.department_id)]
     if len(mentionable) != len(wanted):
         errors["mention_ids"] = _("Only agents who can see this ticket can be mentioned.")
@@ -172,14 +173,38 @@ def ticket_comment(*, actor: Actor, source: Source, ticket: Ticket, data: Commen
     return comment
 
 
-def ticket_receive(*, actor: Actor, source: Source, ticket: Ticket, data: MessageInput) -> Thread:
-    """Record a message from the customer on an existing ticket (email reply, portal, chat…)."""
-    authorize(actor, ticket, permissions.TICKET_REPLY)
+def clean_message(data: MessageInput) -> tuple[str, str, list[str]]:
+    """``(body_html, body_text, cc)`` of a customer's message, or a validation error."""
     errors: dict[str, str] = {}
     body_html, body_text = _clean_body(data.body, errors)
     cc = _clean_addresses(data.cc, "cc", errors)
     if errors:
         raise ValidationFailed(_("The message is not valid."), fields=errors)
+    return body_html, body_text, cc
+
+
+def message_thread_fields(
+    ticket: Ticket, data: MessageInput, body_html: str, body_text: str, cc: list[str]
+) -> dict[str, Any]:
+    """The columns of the inbound thread a cleaned customer's message becomes on ``ticket``."""
+    return {
+        "direction": Thread.Direction.INBOUND,
+        "channel": data.channel or ticket.channel,
+        "author_contact": ticket.contact,
+        "from_address": data.from_address or ticket.contact.email,
+        "cc": cc,
+        "subject": data.subject or ticket.subject,
+        "body_html": body_html,
+        "body_text": body_text,
+        "full_html": data.full_html,
+        "message_id": data.message_id,
+    }
+
+
+def ticket_receive(*, actor: Actor, source: Source, ticket: Ticket, data: MessageInput) -> Thread:
+    """Record a message from the customer on an existing ticket (email reply, portal, chat…)."""
+    authorize(actor, ticket, permissions.TICKET_REPLY)
+    body_html, body_text, cc = clean_message(data)
     return _add_thread(
         actor=actor,
         source=source,
@@ -187,13 +212,5 @@ def ticket_receive(*, actor: Actor, source: Source, ticket: Ticket, data: Messag
         data=data,
         action="received",
         event="ticket.message_received",
-        direction=Thread.Direction.INBOUND,
-        channel=data.channel or ticket.channel,
-        author_contact=ticket.contact,
-        from_address=data.from_address or ticket.contact.email,
-        cc=cc,
-        subject=data.subject or ticket.subject,
-        body_html=body_html,
-        body_text=body_text,
-        message_id=data.message_id,
+        **message_thread_fields(ticket, data, body_html, body_text, cc),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +15,11 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.events import publish
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
-from kefu.tickets.inputs import TicketCreateInput
-from kefu.tickets.models import Ticket
+from kefu.tickets.inputs import MessageInput, TicketCreateInput
+from kefu.tickets.models import Thread, Ticket
+from kefu.tickets.services.attachments import claim_attachments
 from kefu.tickets.services.authorization import authorize, authorize_parent
+from kefu.tickets.services.conversation import clean_message, message_thread_fields
 from kefu.tickets.services.fields import clean_ticket_fields
 from kefu.tickets.services.history import Change, record_changes, snapshot
 from kefu.tickets.services.numbering import next_ticket_number
@@ -40,8 +43,23 @@ def _resolve_contact(actor: Actor, source: Source, data: TicketCreateInput) -> i
     )
 
 
-def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> Ticket:
-    """Validate, number and store a new ticket, log its creation, and announce it after commit."""
+def _follow_up_of(actor: Actor, ticket_id: int | None) -> Ticket | None:
+    """The earlier ticket a new one continues; one the actor cannot see is as unknown as a missing one."""
+    if ticket_id is None:
+        return None
+    earlier = Ticket.objects.filter(pk=ticket_id, deleted_at__isnull=True).first()
+    if earlier is None or (
+        actor.is_agent and not agent_access(actor.user).can_see_department(earlier.department_id)
+    ):
+        raise ValidationFailed(
+            _("The ticket is not valid."),
+            fields={"follow_up_of_id": _("Unknown id %(id)s.") % {"id": ticket_id}},
+        )
+    return earlier
+
+
+def _checked_fields(actor: Actor, data: TicketCreateInput) -> dict[str, Any]:
+    """The raw ticket fields of ``data``, once the actor may create (and assign) such a ticket."""
     authorize(actor, None, permissions.TICKET_CREATE)
     if actor.is_agent and not agent_access(actor.user).can_see_department(data.department_id):
         raise ValidationFailed(
@@ -50,25 +68,78 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
     raw = {name: value for name, value in asdict(data).items() if name in _CREATE_FIELDS}
     if data.assignee_id is not None or data.team_id is not None:
         authorize(actor, None, permissions.TICKET_ASSIGN)
+    return raw
+
+
+def _insert(
+    actor: Actor, source: Source, data: TicketCreateInput, raw: dict[str, Any]
+) -> tuple[Ticket, list[Change]]:
+    """Validate, number and store the ticket (inside the caller's transaction); return it and its log."""
+    raw["contact_id"] = _resolve_contact(actor, source, data)
+    cleaned = clean_ticket_fields(None, raw)
+    authorize_parent(actor, cleaned.get("parent"))
+    follow_up_of = _follow_up_of(actor, data.follow_up_of_id)
+    tags = cleaned.pop("tags", [])
+    created_at = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
+    if cleaned.get("account") is None and cleaned["contact"].account_id:
+        cleaned["account_id"] = cleaned["contact"].account_id
+        cleaned.pop("account", None)
+    ticket = Ticket(
+        number=next_ticket_number(),
+        created_at=created_at,
+        updated_at=created_at,
+        follow_up_of=follow_up_of,
+        is_spam=data.is_spam,
+        **cleaned,
+    )
+    if ticket.status.status_type == "closed":
+        ticket.closed_at = created_at
+    ticket.save(force_insert=True)
+    if tags:
+        ticket.tags.add(*tags)
+    changes = [Change("created", new={"number": ticket.number, "subject": ticket.subject})]
+    if ticket.assignee_id:
+        changes.append(Change("assigned", "assignee", None, snapshot(ticket.assignee)))
+    if follow_up_of is not None:
+        earlier = {"id": follow_up_of.pk, "number": follow_up_of.number}
+        changes.append(Change("follow_up", "follow_up_of", None, earlier))
+    return ticket, changes
+
+
+def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> Ticket:
+    """Validate, number and store a new ticket, log its creation, and announce it after commit."""
+    raw = _checked_fields(actor, data)
     with transaction.atomic():
-        raw["contact_id"] = _resolve_contact(actor, source, data)
-        cleaned = clean_ticket_fields(None, raw)
-        authorize_parent(actor, cleaned.get("parent"))
-        tags = cleaned.pop("tags", [])
-        now = timezone.now()
-        created_at = data.created_at if (source is Source.IMPORT and data.created_at) else now
-        if cleaned.get("account") is None and cleaned["contact"].account_id:
-            cleaned["account_id"] = cleaned["contact"].account_id
-            cleaned.pop("account", None)
-        ticket = Ticket(number=next_ticket_number(), created_at=created_at, updated_at=created_at, **cleaned)
-        if ticket.status.status_type == "closed":
-            ticket.closed_at = created_at
-        ticket.save(force_insert=True)
-        if tags:
-            ticket.tags.set(tags)
-        changes = [Change("created", new={"number": ticket.number, "subject": ticket.subject})]
-        if ticket.assignee_id:
-            changes.append(Change("assigned", "assignee", None, snapshot(ticket.assignee)))
-        record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=created_at)
+        ticket, changes = _insert(actor, source, data, raw)
+        record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=ticket.created_at)
         publish("ticket.created", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
     return ticket
+
+
+def ticket_create_with_message(
+    *, actor: Actor, source: Source, data: TicketCreateInput, message: MessageInput
+) -> Thread:
+    """A new ticket whose first thread is the customer's ``message``; return that thread.
+
+    What ``ticket_create`` then ``ticket_receive`` would do, in one pass: the thread is as old as the
+    ticket (so the ticket needs no second touch), both events are logged in one insert with one audit
+    entry (``ticket.created+received``), and both ``ticket.created`` and ``ticket.message_received`` are
+    published. A new ticket has no attachments yet, so ``message.attachment_ids`` must be empty; a channel
+    with files stores them on the ticket and adds the message with ``ticket_receive``.
+    """
+    raw = _checked_fields(actor, data)
+    authorize(actor, None, permissions.TICKET_REPLY)
+    body_html, body_text, cc = clean_message(message)
+    with transaction.atomic():
+        ticket, changes = _insert(actor, source, data, raw)
+        claim_attachments(ticket, message.attachment_ids)
+        thread = Thread.objects.create(
+            ticket=ticket,
+            created_at=ticket.created_at,
+            **message_thread_fields(ticket, message, body_html, body_text, cc),
+        )
+        changes.append(Change("received", "threads", None, {"id": thread.pk}))
+        record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=ticket.created_at)
+        publish("ticket.created", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
+        publish("ticket.message_received", ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
+    return thread

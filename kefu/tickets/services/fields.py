@@ -19,7 +19,7 @@ from kefu.core.tags import tags_get_or_create
 from kefu.customfields.selectors import field_specs
 from kefu.customfields.validation import clean_values
 from kefu.org.models import Brand, Department, Team, User
-from kefu.org.selectors import agent_access
+from kefu.org.selectors import active_department_get, agent_access
 from kefu.org.services import LANGUAGES
 from kefu.tickets.models import Channel, Ticket
 from kefu.tickets.selectors import priority_lookup, status_lookup
@@ -78,6 +78,16 @@ def _lookup(model: type, value: Any, field: str, errors: dict[str, str], **filte
     return found
 
 
+def _department(value: Any, errors: dict[str, str]) -> Department | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors["department_id"] = _("Enter an id.")
+        return None
+    found = active_department_get(value)
+    if found is None:
+        errors["department_id"] = _("Unknown id %(id)s.") % {"id": value}
+    return found
+
+
 def _due(value: Any, field: str, errors: dict[str, str]) -> dt.datetime | None:
     if value is None:
         return None
@@ -124,9 +134,7 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         if raw["department_id"] is None:
             errors["department_id"] = _("This field is required.")
         else:
-            cleaned["department"] = _lookup(
-                Department, raw["department_id"], "department_id", errors, is_active=True
-            )
+            cleaned["department"] = _department(raw["department_id"], errors)
     department = cleaned.get("department") or (ticket.department if ticket else None)
 
     if "team_id" in raw:

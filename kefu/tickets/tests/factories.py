@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.contacts.tests.factories import ContactFactory
 from kefu.org.tests.factories import DepartmentFactory
-from kefu.tickets.models import Priority, Status, Ticket
+from kefu.tickets.models import Priority, SavedView, Status, Ticket
 from kefu.tickets.services.numbering import next_ticket_number
 
 
@@ -24,3 +24,12 @@ class TicketFactory(factory.django.DjangoModelFactory):
     priority = factory.LazyFunction(lambda: Priority.objects.get(name="中"))
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyAttribute(lambda ticket: ticket.created_at)
+
+
+class SavedViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedView
+
+    name = factory.Sequence(lambda n: f"视图{n}")
+    filters = factory.LazyFunction(dict)
+    columns = factory.LazyFunction(list)

@@ -107,6 +107,20 @@ def test_mentions_must_be_agents_who_can_see_the_ticket(ticket, agent, other_age
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("mention_id", [2**63, -1, 0])
+def test_a_mention_id_no_row_can_have_is_an_unknown_agent(ticket, agent, mention_id):
+    with pytest.raises(ValidationFailed) as excinfo:
+        ticket_comment(
+            actor=Actor.agent(agent.user),
+            source=Source.WEB,
+            ticket=ticket,
+            data=CommentInput(body="看一下", mention_ids=[mention_id]),
+        )
+    assert set(excinfo.value.fields) == {"mention_ids"}
+    assert not Comment.objects.filter(body_text="看一下").exists()
+
+
+@pytest.mark.django_db
 def test_attachments_are_typed_by_their_bytes_and_attach_to_one_reply_only(ticket, agent):
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     attachment = attachment_add(

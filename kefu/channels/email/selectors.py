@@ -1,0 +1,52 @@
+"""Reads of the email channel that pages need: mailboxes, stored messages and their raw source."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kefu.channels.email.models import InboundMessage, Mailbox
+from kefu.org.models import Brand, User
+from kefu.tickets.models import Thread
+from kefu.tickets.selectors import visible_tickets
+
+INBOUND_PAGE_SIZE = 50
+PROBLEM_STATES = (InboundMessage.State.QUARANTINED, InboundMessage.State.PENDING)
+
+
+def mailbox_list() -> QuerySet[Mailbox]:
+    return Mailbox.objects.select_related("department", "brand").order_by("-is_active", "name", "id")
+
+
+def mailbox_get(mailbox_id: int) -> Mailbox | None:
+    return Mailbox.objects.filter(pk=mailbox_id).first()
+
+
+def brand_choices() -> list[tuple[int, str]]:
+    return [(brand.pk, brand.name) for brand in Brand.objects.order_by("name", "id")]
+
+
+def inbound_list(*, state: str = "") -> QuerySet[InboundMessage]:
+    """Stored messages, newest first, without their raw bytes; by default the ones that need a look."""
+    queryset = InboundMessage.objects.select_related("mailbox").defer("raw").order_by("-received_at", "-id")
+    if state in InboundMessage.State.values:
+        return queryset.filter(state=state)
+    return queryset.filter(state__in=PROBLEM_STATES)
+
+
+def inbound_raw(inbound_id: int) -> bytes | None:
+    raw = InboundMessage.objects.filter(pk=inbound_id).values_list("raw", flat=True).first()
+    return bytes(raw) if raw is not None else None
+
+
+def thread_inbound_id(thread_id: int) -> int | None:
+    """The stored message a thread was made from (the first, if intake linked several)."""
+    return (
+        InboundMessage.objects.filter(thread_id=thread_id).order_by("id").values_list("pk", flat=True).first()
+    )
+
+
+def thread_visible(user: User, thread_id: int) -> Thread | None:
+    """A thread of a ticket ``user`` may see, else None (another department's ticket is a 404)."""
+    return (
+        Thread.objects.select_related("ticket").filter(pk=thread_id, ticket__in=visible_tickets(user)).first()
+    )

@@ -1,0 +1,113 @@
+"""Which ticket an incoming message belongs to.
+
+Rules, in order:
+
+1. Headers: the In-Reply-To and References of the message against every Message-ID we know — the
+   threads of tickets (inbound and outbound, ``Thread.message_id``) and every raw message we imported
+   (``InboundMessage.message_id``). The most recent reference wins (In-Reply-To, then References from
+   the last to the first).
+2. The ticket tag ``[<prefix><number>]`` in the subject (the prefix is
+   ``HelpdeskSettings.ticket_number_prefix``; ``[#<number>]`` is always understood). A subject is
+   easy to forge, so the tag counts only when the sender is the ticket's contact or one of its CC
+   contacts.
+3. Otherwise the message starts a new ticket.
+
+A trashed ticket is never a match. Message-IDs are stored without angle brackets; a stored value that
+kept its brackets is matched too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Value
+
+from kefu.channels.email.models import InboundMessage
+from kefu.channels.email.parse.message import ParsedMessage
+from kefu.contacts.models import Contact
+from kefu.org.selectors import helpdesk_settings
+from kefu.tickets.models import Thread, Ticket
+
+MAX_REFERENCES = 100
+_TAG = re.compile(r"\[([^\[\]\d\s]{0,16})(\d{1,18})\]")
+
+
+@dataclass(frozen=True)
+class Match:
+    ticket: Ticket
+    by: str  # "headers" or "subject_tag"
+
+
+def referenced_message_ids(parsed: ParsedMessage) -> list[str]:
+    """The Message-IDs this message answers, most recent first, without duplicates."""
+    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    cleaned = (value.strip().strip("<>").strip() for value in ids)
+    return list(dict.fromkeys(value for value in cleaned if value))[:MAX_REFERENCES]
+
+
+def _tickets(ticket_ids: list[int]) -> dict[int, Ticket]:
+    found = Ticket.objects.filter(pk__in=ticket_ids, deleted_at__isnull=True).select_related(
+        "contact", "status"
+    )
+    return {ticket.pk: ticket for ticket in found}
+
+
+def ticket_by_message_ids(message_ids: list[str]) -> Ticket | None:
+    if not message_ids:
+        return None
+    wanted = message_ids + [f"<{value}>" for value in message_ids]
+    # One statement for both tables; a thread's Message-ID wins over a raw message's (kind 0 before 1).
+    threads = (
+        Thread.objects.filter(message_id__in=wanted)
+        .annotate(kind=Value(0))
+        .values_list("kind", "message_id", "ticket_id")
+    )
+    raw_messages = (
+        InboundMessage.objects.filter(message_id__in=wanted, ticket__isnull=False)
+        .annotate(kind=Value(1))
+        .values_list("kind", "message_id", "ticket_id")
+    )
+    owner: dict[str, int] = {}
+    for _kind, message_id, ticket_id in sorted(threads.union(raw_messages, all=True), key=lambda row: row[0]):
+        owner.setdefault(message_id.strip("<>"), ticket_id)
+    if not owner:
+        return None
+    tickets = _tickets(list(set(owner.values())))
+    for message_id in message_ids:
+        ticket = tickets.get(owner.get(message_id, 0))
+        if ticket is not None:
+            return ticket
+    return None
+
+
+def subject_ticket_numbers(subject: str, prefix: str) -> list[int]:
+    prefixes = {prefix, "#"}
+    return [int(number) for tag_prefix, number in _TAG.findall(subject) if tag_prefix in prefixes]
+
+
+def ticket_by_subject_tag(subject: str, prefix: str, sender: Contact) -> Ticket | None:
+    for number in subject_ticket_numbers(subject, prefix):
+        ticket = (
+            Ticket.objects.filter(number=number, deleted_at__isnull=True)
+            .select_related("contact", "status")
+            .first()
+        )
+        if ticket is not None and (
+            ticket.contact_id == sender.pk or ticket.cc_contacts.filter(pk=sender.pk).exists()
+        ):
+            return ticket
+    return None
+
+
+def find_ticket(parsed: ParsedMessage, *, sender: Contact) -> Match | None:
+    """The ticket ``parsed`` continues, by headers first and the subject tag second, or ``None``."""
+    ticket = ticket_by_message_ids(referenced_message_ids(parsed))
+    if ticket is not None:
+        return Match(ticket, "headers")
+    if "[" not in parsed.subject:
+        return None
+    ticket = ticket_by_subject_tag(parsed.subject, helpdesk_settings().ticket_number_prefix, sender)
+    if ticket is not None:
+        return Match(ticket, "subject_tag")
+    return None

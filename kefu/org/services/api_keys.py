@@ -1,0 +1,72 @@
+"""Personal bearer keys for the REST API."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.actors import Actor, Source
+from kefu.core.audit import audit_record
+from kefu.core.errors import NotFound, ValidationFailed
+from kefu.org import permissions
+from kefu.org.models import ApiKey, User
+from kefu.org.services.common import require_permission
+
+API_KEY_PREFIX = "kefu"
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_create(*, actor: Actor, source: Source, user: User, name: str) -> tuple[ApiKey, str]:
+    """Create a key for ``user``; returns the key and the secret, which is shown once and never stored."""
+    if actor.is_agent and actor.id != user.pk:
+        require_permission(actor, permissions.AGENT_MANAGE)
+    if not user.is_active:
+        raise ValidationFailed(_("The user is deactivated."), fields={"user": _("Deactivated.")})
+    prefix = secrets.token_hex(6)
+    secret = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            user=user, name=name.strip()[:100] or "API", prefix=prefix, digest=_digest(secret)
+        )
+        audit_record(
+            actor=actor, source=source, action="api_key.created", obj=key, changes={"user_id": user.pk}
+        )
+    return key, secret
+
+
+def api_key_revoke(*, actor: Actor, source: Source, key_id: int) -> ApiKey:
+    key = ApiKey.objects.filter(pk=key_id, revoked_at__isnull=True).first()
+    if key is None:
+        raise NotFound(_("No such API key."))
+    if actor.is_agent and actor.id != key.user_id:
+        require_permission(actor, permissions.AGENT_MANAGE)
+    with transaction.atomic():
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, source=source, action="api_key.revoked", obj=key)
+    return key
+
+
+def api_key_authenticate(secret: str) -> User | None:
+    """Return the active user owning ``secret``, or None. Compares digests in constant time."""
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        return None
+    if not (parts[1].isascii() and parts[1].isalnum()):
+        return None  # prefixes are hex; anything else (a NUL…) must not reach the database
+    key = ApiKey.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    if key is None or not hmac.compare_digest(key.digest, _digest(secret)) or not key.user.is_active:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        # Written at most once a minute so that a busy integration does not turn every read into a write.
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key.user

@@ -1,0 +1,148 @@
+"""Creating a ticket on behalf of a contact: an existing one (found with ``contacts:lookup``) or a new one
+by email address, which ``ticket_create`` finds or creates through the contacts services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.core.actors import Actor, Source
+from kefu.core.errors import ServiceError
+from kefu.core.htmx import is_partial
+from kefu.customfields.selectors import field_specs
+from kefu.org import permissions
+from kefu.org.selectors import agent_access, department_list
+from kefu.tickets import services
+from kefu.tickets.inputs import ContactRef, TicketCreateInput
+from kefu.tickets.selectors import priority_list, ticket_agents
+from kefu.tickets.views.detail import custom_field_rows
+from kefu.tickets.views.properties import choice_id, custom_values, parse_tags
+
+CUSTOM_PREFIX = "cf_"
+# The service names some inputs differently from the form; every other key is the form's own name.
+_FORM_FIELD = {
+    "department_id": "department",
+    "assignee_id": "assignee",
+    "contact_id": "contact",
+    "contact.email": "contact_email",
+    "email": "contact_email",
+    "custom_fields": "form",
+}
+
+
+def _departments(request: HttpRequest) -> Any:
+    access = agent_access(request.user)
+    departments = department_list(active_only=True)
+    return departments if access.sees_all_departments else departments.filter(pk__in=access.department_ids)
+
+
+def _department_context(
+    department_id: int | None, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    """What depends on the chosen department: who can be assigned and which custom fields apply."""
+    custom = {
+        key.removeprefix(CUSTOM_PREFIX): value
+        for key, value in values.items()
+        if key.startswith(CUSTOM_PREFIX)
+    }
+    rows = custom_field_rows(department_id, custom) if department_id else []
+    for row in rows:
+        row["error"] = errors.get(CUSTOM_PREFIX + row["spec"].key, "")
+    return {
+        "agents": ticket_agents(department_id) if department_id else [],
+        "custom_fields": rows,
+        "custom_prefix": CUSTOM_PREFIX,
+        "values": values,
+        "errors": errors,
+    }
+
+
+def _form_errors(exc: ServiceError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for key, message in exc.fields.items():
+        if key.startswith("custom_fields."):
+            errors[CUSTOM_PREFIX + key.removeprefix("custom_fields.")] = message
+        else:
+            errors[_FORM_FIELD.get(key, key)] = message
+    if not errors:
+        errors["form"] = exc.message
+    return errors
+
+
+def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[str, str]]:
+    data = request.POST
+    if department_id is None:
+        return None, {"department": _("This field is required.")}
+    zone = timezone.get_current_timezone()
+    try:
+        specs = field_specs("ticket", department_id=department_id)
+        contact_id = choice_id(data.get("contact_id", ""))
+        ticket = services.ticket_create(
+            actor=Actor.agent(request.user),
+            source=Source.WEB,
+            data=TicketCreateInput(
+                subject=data.get("subject", ""),
+                description=data.get("description", ""),
+                department_id=department_id,
+                contact=ContactRef(
+                    contact_id=contact_id if isinstance(contact_id, int) else None,
+                    email=data.get("contact_email", "").strip(),
+                    name=data.get("contact_name", "").strip(),
+                ),
+                priority=choice_id(data.get("priority", "")),
+                assignee_id=choice_id(data.get("assignee", "")),  # type: ignore[arg-type]
+                tags=parse_tags(data.get("tags", "")),
+                custom_fields={
+                    key: value
+                    for key, value in custom_values(specs, data, zone, prefix=CUSTOM_PREFIX).items()
+                    if value is not None
+                },
+                channel="web",
+            ),
+        )
+    except ServiceError as exc:
+        return None, _form_errors(exc)
+    return ticket, {}
+
+
+@login_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    """The create-ticket page; ``?part=department`` re-renders what depends on the chosen department."""
+    if not agent_access(request.user).can(permissions.TICKET_CREATE):
+        raise DjangoPermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    department = choice_id(source.get("department", ""))
+    department_id = department if isinstance(department, int) else None
+    departments = _departments(request)
+    if request.method == "GET" and not agent_access(request.user).can_see_department(department_id):
+        department_id = None
+    if request.method == "GET" and department_id is None:
+        first = departments.first()
+        department_id = first.pk if first else None
+    values: dict[str, Any] = {
+        key: items if len(items) > 1 else items[0] for key, items in source.lists() if items
+    }
+    if request.method == "GET" and request.GET.get("part") == "department" and is_partial(request):
+        return render(
+            request,
+            "tickets/partials/ticket_create_department.html",
+            _department_context(department_id, values, {}),
+        )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        ticket, errors = _create(request, department_id)
+        if ticket is not None:
+            return redirect("tickets:detail", ticket_id=ticket.pk)
+    context = {
+        "departments": departments,
+        "department_id": department_id,
+        "priorities": priority_list(),
+        **_department_context(department_id, values, errors),
+    }
+    return render(request, "tickets/create.html", context, status=422 if errors else 200)
