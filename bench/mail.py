@@ -8,7 +8,11 @@ Big5 bodies and RFC 2047 subjects), customers' replies threaded by In-Reply-To t
 quoted history, and messages with attachments or inline images. Senders are spread so that no one hits
 the per-sender rate limit. Every message is generated before the clock starts; each one is timed from
 ``message_store`` to the end of ``message_process`` (two commits, parse, threading, ticket or thread,
-attachments, after-commit events handed to the broker), one after another in one process.
+attachments, after-commit events handed to the broker), one after another in one process, or with
+``--workers N`` in N processes at once, as N intake workers (Celery's concurrency) would: each sender's
+messages go to one of them, in order.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1/kefu_mailbench .venv/bin/python -m bench.mail --workers 2
 
 ``KEFU_DATA_DIR`` is a fresh temporary directory (removed at the end). A PostgreSQL database must exist
 and hold no inbound messages yet (drop and create it between runs); it is migrated here.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -26,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from email.message import EmailMessage
@@ -71,8 +77,8 @@ PNG = (
 )
 
 
-def generate(count: int, seed: int, mailbox: str) -> list[bytes]:
-    """``count`` raw messages: ~55 % new tickets, ~35 % replies by In-Reply-To, ~10 % with files."""
+def generate(count: int, seed: int, mailbox: str) -> list[tuple[str, bytes]]:
+    """``count`` (sender, raw) pairs: ~55 % new tickets, ~35 % replies by In-Reply-To, ~10 % with files."""
     rng = random.Random(seed)
     senders = [f"customer{n}@example{n % 7}.cn" for n in range(max(100, count // 3))]
     opened: list[tuple[str, str, str]] = []  # (message id, sender, subject) of earlier new requests
@@ -114,7 +120,7 @@ def generate(count: int, seed: int, mailbox: str) -> list[bytes]:
         elif roll < 0.10:
             data = rng.randbytes(rng.randint(2_000, 60_000))
             message.add_attachment(data, maintype="application", subtype="pdf", filename=f"发票-{order}.pdf")
-        messages.append(message.as_bytes())
+        messages.append((sender, message.as_bytes()))
         if not is_reply:
             opened.append((message_id, sender, subject))
     return messages
@@ -148,11 +154,26 @@ def _mailbox(address: str) -> Any:
     return mailbox
 
 
-def measure(count: int, seed: int) -> dict[str, Any]:
-    from django.core.management import call_command
-    from django.db import connection
-
+def _process_share(raws: list[bytes], mailbox_id: int) -> tuple[list[float], Counter[str]]:
+    """Store and process ``raws`` one after another, as one intake worker does; the time of each."""
     from kefu.channels.email.intake import message_process, message_store
+    from kefu.channels.email.models import InboundMessage, Mailbox
+
+    mailbox = Mailbox.objects.get(pk=mailbox_id)
+    durations = []
+    states: Counter[str] = Counter()
+    for raw in raws:
+        begin = time.perf_counter()
+        inbound = message_store(raw, source=InboundMessage.Source.PIPE, mailbox=mailbox)
+        states[message_process(inbound.pk).state] += 1
+        durations.append((time.perf_counter() - begin) * 1000)
+    return durations, states
+
+
+def measure(count: int, seed: int, workers: int) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection, connections
+
     from kefu.channels.email.models import InboundMessage
     from kefu.tickets.models import Thread, Ticket
 
@@ -160,19 +181,26 @@ def measure(count: int, seed: int) -> dict[str, Any]:
     if InboundMessage.objects.exists():
         raise SystemExit("bench.mail: the database already holds inbound messages; use an empty one")
     mailbox = _mailbox("support@bench.example")
-    raws = generate(count, seed, mailbox.address)
-    durations = []
-    states: Counter[str] = Counter()
-    started = time.perf_counter()
-    for raw in raws:
-        begin = time.perf_counter()
-        inbound = message_store(raw, source=InboundMessage.Source.PIPE, mailbox=mailbox)
-        states[message_process(inbound.pk).state] += 1
-        durations.append((time.perf_counter() - begin) * 1000)
-    elapsed = time.perf_counter() - started
-    durations.sort()
+    generated = generate(count, seed, mailbox.address)
+    # One sender's messages stay with one worker, in order, so that a reply never overtakes its request.
+    shares: list[list[bytes]] = [[] for _ in range(workers)]
+    for sender, raw in generated:
+        shares[zlib.crc32(sender.encode()) % workers].append(raw)
+    if workers == 1:
+        started = time.perf_counter()
+        results = [_process_share(shares[0], mailbox.pk)]
+        elapsed = time.perf_counter() - started
+    else:
+        connections.close_all()  # each forked worker opens its own connection
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            started = time.perf_counter()
+            results = pool.starmap(_process_share, [(share, mailbox.pk) for share in shares])
+            elapsed = time.perf_counter() - started
+    durations = sorted(duration for share_durations, _states in results for duration in share_durations)
+    states = sum((share_states for _durations, share_states in results), Counter())
     return {
         "database": connection.vendor,
+        "workers": workers,
         "messages": count,
         "seconds": round(elapsed, 2),
         "messages_per_second": round(count / elapsed, 1),
@@ -183,7 +211,7 @@ def measure(count: int, seed: int) -> dict[str, Any]:
         "states": dict(states),
         "tickets": Ticket.objects.count(),
         "threads": Thread.objects.count(),
-        "megabytes": round(sum(len(raw) for raw in raws) / 1e6, 1),
+        "megabytes": round(sum(len(raw) for _sender, raw in generated) / 1e6, 1),
     }
 
 
@@ -192,13 +220,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument(
+        "--workers", type=int, default=1, help="intake processes at once (default 1: one after another)"
+    )
+    parser.add_argument(
         "--database-url", default=None, help="default: $DATABASE_URL, else a temporary SQLite"
     )
     args = parser.parse_args(argv)
     data_dir = Path(tempfile.mkdtemp(prefix="kefu-mailbench-"))
     try:
         _configure(args.database_url, data_dir)
-        print(json.dumps(measure(args.count, args.seed), ensure_ascii=False, indent=2))
+        print(json.dumps(measure(args.count, args.seed, max(1, args.workers)), ensure_ascii=False, indent=2))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

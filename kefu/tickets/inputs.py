@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kefu.contacts.models import Contact
 
 
 @dataclass
@@ -14,6 +17,8 @@ class ContactRef:
     contact_id: int | None = None
     email: str = ""
     name: str = ""
+    contact: Contact | None = None
+    """The contact itself, when the caller has just found it (a channel's sender): spares reading it again."""
 
 
 @dataclass

@@ -7,6 +7,7 @@ import pytest
 from kefu.channels.email import intake
 from kefu.channels.email.autoack import auto_acknowledge
 from kefu.channels.email.models import InboundMessage, Security
+from kefu.channels.email.tasks.transport import auto_acknowledge_task
 from kefu.channels.email.tests.factories import MailboxFactory
 from kefu.contacts.tests.factories import ContactFactory
 from kefu.tickets.models import Thread
@@ -147,3 +148,21 @@ def test_no_acknowledgement_when_disabled_or_for_replies(
     inbound = receive(reply, mailbox, django_capture_on_commit_callbacks)
     assert inbound.thread is not None
     assert smtp_sink.messages == []
+
+
+def test_only_a_mailbox_that_acknowledges_queues_the_job(
+    mailbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(auto_acknowledge_task, "delay", lambda *args: queued.append(args))
+    mailbox.auto_ack_enabled = False
+    mailbox.save()
+    receive(raw_mail("wang.fang@example.cn", "a8@example.cn"), mailbox, django_capture_on_commit_callbacks)
+    assert queued == []
+
+    mailbox.auto_ack_enabled = True
+    mailbox.save()
+    inbound = receive(
+        raw_mail("li.na@example.cn", "a9@example.cn"), mailbox, django_capture_on_commit_callbacks
+    )
+    assert queued == [(inbound.pk, inbound.ticket_id)]

@@ -100,6 +100,7 @@ def test_corpus_intake(name, scenario, department, monkeypatch, django_capture_o
         assert opened == [
             {
                 "inbound_message_id": inbound.pk,
+                "mailbox_id": mailbox.pk,
                 "ticket_id": inbound.ticket.pk,
                 "may_auto_reply": expect["may_auto_reply"],
             }

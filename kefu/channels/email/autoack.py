@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kefu.channels.email.models import InboundMessage, Mailbox, OutboundEmail
 from kefu.channels.email.outbound import contact_language, subject_tag
+from kefu.channels.email.selectors import mailboxes_by_address
 from kefu.core.actors import Actor, Source
 from kefu.org.models import HelpdeskSettings
 from kefu.tickets.inputs import ReplyInput
@@ -120,6 +121,14 @@ def auto_acknowledge(*, inbound_id: int, ticket_id: int) -> Thread | None:
 def on_ticket_opened(event: str, payload: dict) -> None:
     """Subscriber of ``mail.ticket_opened``: queue the acknowledgement when it may be sent."""
     if not payload.get("may_auto_reply"):
+        return
+    # The task checks again with fresh rows; this spares a queued job per message for the many
+    # mailboxes that send no acknowledgement.
+    mailbox_id = payload.get("mailbox_id")
+    if not any(
+        mailbox.pk == mailbox_id and mailbox.is_active and mailbox.auto_ack_enabled
+        for mailbox in mailboxes_by_address().values()
+    ):
         return
     from kefu.channels.email.tasks.transport import auto_acknowledge_task
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kefu.channels.email.models import InboundMessage, Mailbox
+from kefu.core import catalog_cache
 from kefu.org.models import Brand, User
 from kefu.tickets.models import Thread
 from kefu.tickets.selectors import visible_tickets
@@ -15,6 +16,23 @@ PROBLEM_STATES = (InboundMessage.State.QUARANTINED, InboundMessage.State.PENDING
 
 def mailbox_list() -> QuerySet[Mailbox]:
     return Mailbox.objects.select_related("department", "brand").order_by("-is_active", "name", "id")
+
+
+def _load_mailboxes_by_address() -> dict[str, Mailbox]:
+    return {
+        mailbox.address.lower(): mailbox
+        for mailbox in Mailbox.objects.only(
+            "address", "department_id", "brand_id", "reopen_within_days", "is_active", "auto_ack_enabled"
+        )
+    }
+
+
+def mailboxes_by_address() -> dict[str, Mailbox]:
+    """Every mailbox (what intake routes and acknowledges by) under its lower-cased address.
+
+    Cached per process: intake asks for every message, and saving a mailbox bumps the catalogue version.
+    """
+    return catalog_cache.cached("mail.mailboxes", _load_mailboxes_by_address)
 
 
 def mailbox_get(mailbox_id: int) -> Mailbox | None:

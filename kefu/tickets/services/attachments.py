@@ -8,7 +8,7 @@ import os
 import unicodedata
 import uuid
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, NoReturn
 
 import filetype
 from django.conf import settings
@@ -112,13 +112,17 @@ def claim_attachments(ticket: Ticket, attachment_ids: Iterable[int]) -> list[Att
             pk__in=wanted, ticket=ticket, thread__isnull=True, comment__isnull=True
         ).order_by("id")
     )
-    missing = sorted(set(wanted) - {attachment.pk for attachment in found})
+    missing = set(wanted) - {attachment.pk for attachment in found}
     if missing:
-        raise ValidationFailed(
-            _("Some attachments cannot be used."),
-            fields={
-                "attachment_ids": _("Unknown or already used: %(ids)s.")
-                % {"ids": ", ".join(map(str, missing))}
-            },
-        )
+        raise_unusable_attachments(missing)
     return found
+
+
+def raise_unusable_attachments(attachment_ids: Iterable[int]) -> NoReturn:
+    raise ValidationFailed(
+        _("Some attachments cannot be used."),
+        fields={
+            "attachment_ids": _("Unknown or already used: %(ids)s.")
+            % {"ids": ", ".join(map(str, sorted(attachment_ids)))}
+        },
+    )

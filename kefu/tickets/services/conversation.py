@@ -73,9 +73,13 @@ def _add_thread(
     event: str,
     **fields: Any,
 ) -> Thread:
-    """Store a validated message with its attachments, log it and announce it after commit."""
-    with transaction.atomic():
-        attachments = claim_attachments(ticket, data.attachment_ids)
+    """Store a validated message with its attachments, log it and announce it after commit.
+
+    The attachments are checked before the first write, so the writes need no savepoint inside a
+    caller's transaction (the email intake's): an error among them fails that whole transaction.
+    """
+    attachments = claim_attachments(ticket, data.attachment_ids)
+    with transaction.atomic(savepoint=False):
         now = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
         thread = Thread.objects.create(ticket=ticket, created_at=now, **fields)
         Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)

@@ -9,15 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ValidationFailed
 from kefu.core.events import publish
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
-from kefu.tickets.inputs import MessageInput, TicketCreateInput
+from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
 from kefu.tickets.models import Thread, Ticket
-from kefu.tickets.services.attachments import claim_attachments
+from kefu.tickets.services.attachments import raise_unusable_attachments
 from kefu.tickets.services.authorization import authorize, authorize_parent
 from kefu.tickets.services.conversation import clean_message, message_thread_fields
 from kefu.tickets.services.fields import clean_ticket_fields
@@ -31,13 +32,19 @@ _CREATE_FIELDS = (
 )  # fmt: skip
 
 
-def _resolve_contact(actor: Actor, source: Source, data: TicketCreateInput) -> int | None:
-    if data.contact.contact_id is not None:
-        return data.contact.contact_id
-    if data.contact.email:
-        return contact_get_or_create_by_email(
-            actor=actor, source=source, email=data.contact.email, name=data.contact.name
-        ).pk
+def _known_contact(actor: Actor, source: Source, ref: ContactRef) -> Contact | None:
+    """The contact when the caller has it or gives an email; ``None`` leaves an id to the field checks."""
+    if ref.contact is not None:
+        if ref.contact.merged_into_id is not None:
+            raise ValidationFailed(
+                _("The ticket is not valid."),
+                fields={"contact_id": _("Unknown id %(id)s.") % {"id": ref.contact.pk}},
+            )
+        return ref.contact
+    if ref.contact_id is not None:
+        return None
+    if ref.email:
+        return contact_get_or_create_by_email(actor=actor, source=source, email=ref.email, name=ref.name)
     raise ValidationFailed(
         _("The ticket is not valid."), fields={"contact_id": _("Give contact_id or contact.email.")}
     )
@@ -71,26 +78,34 @@ def _checked_fields(actor: Actor, data: TicketCreateInput) -> dict[str, Any]:
     return raw
 
 
-def _insert(
+def _ticket_values(
     actor: Actor, source: Source, data: TicketCreateInput, raw: dict[str, Any]
-) -> tuple[Ticket, list[Change]]:
-    """Validate, number and store the ticket (inside the caller's transaction); return it and its log."""
-    raw["contact_id"] = _resolve_contact(actor, source, data)
-    cleaned = clean_ticket_fields(None, raw)
-    authorize_parent(actor, cleaned.get("parent"))
-    follow_up_of = _follow_up_of(actor, data.follow_up_of_id)
-    tags = cleaned.pop("tags", [])
+) -> dict[str, Any]:
+    """The checked attributes of the new ticket; everything that can refuse it runs here, before any write."""
+    contact = _known_contact(actor, source, data.contact)
+    if contact is None:
+        raw["contact_id"] = data.contact.contact_id
+    values = clean_ticket_fields(None, raw)
+    if contact is not None:
+        values["contact"] = contact
+    authorize_parent(actor, values.get("parent"))
+    values["follow_up_of"] = _follow_up_of(actor, data.follow_up_of_id)
+    if values.get("account") is None and values["contact"].account_id:
+        values["account_id"] = values["contact"].account_id
+        values.pop("account", None)
+    return values
+
+
+def _insert(source: Source, data: TicketCreateInput, values: dict[str, Any]) -> tuple[Ticket, list[Change]]:
+    """Number and store the ticket (inside the caller's transaction); return it and its log."""
+    tags = values.pop("tags", [])
     created_at = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
-    if cleaned.get("account") is None and cleaned["contact"].account_id:
-        cleaned["account_id"] = cleaned["contact"].account_id
-        cleaned.pop("account", None)
     ticket = Ticket(
         number=next_ticket_number(),
         created_at=created_at,
         updated_at=created_at,
-        follow_up_of=follow_up_of,
         is_spam=data.is_spam,
-        **cleaned,
+        **values,
     )
     if ticket.status.status_type == "closed":
         ticket.closed_at = created_at
@@ -100,17 +115,21 @@ def _insert(
     changes = [Change("created", new={"number": ticket.number, "subject": ticket.subject})]
     if ticket.assignee_id:
         changes.append(Change("assigned", "assignee", None, snapshot(ticket.assignee)))
-    if follow_up_of is not None:
-        earlier = {"id": follow_up_of.pk, "number": follow_up_of.number}
+    if ticket.follow_up_of is not None:
+        earlier = {"id": ticket.follow_up_of.pk, "number": ticket.follow_up_of.number}
         changes.append(Change("follow_up", "follow_up_of", None, earlier))
     return ticket, changes
 
 
 def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> Ticket:
-    """Validate, number and store a new ticket, log its creation, and announce it after commit."""
-    raw = _checked_fields(actor, data)
-    with transaction.atomic():
-        ticket, changes = _insert(actor, source, data, raw)
+    """Validate, number and store a new ticket, log its creation, and announce it after commit.
+
+    Every check runs before the first write, so the writes need no savepoint of their own inside a
+    caller's transaction (the intake's, say): an error among them fails that whole transaction.
+    """
+    values = _ticket_values(actor, source, data, _checked_fields(actor, data))
+    with transaction.atomic(savepoint=False):
+        ticket, changes = _insert(source, data, values)
         record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=ticket.created_at)
         publish("ticket.created", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
     return ticket
@@ -130,9 +149,11 @@ def ticket_create_with_message(
     raw = _checked_fields(actor, data)
     authorize(actor, None, permissions.TICKET_REPLY)
     body_html, body_text, cc = clean_message(message)
-    with transaction.atomic():
-        ticket, changes = _insert(actor, source, data, raw)
-        claim_attachments(ticket, message.attachment_ids)
+    values = _ticket_values(actor, source, data, raw)
+    if message.attachment_ids:
+        raise_unusable_attachments(message.attachment_ids)
+    with transaction.atomic(savepoint=False):
+        ticket, changes = _insert(source, data, values)
         thread = Thread.objects.create(
             ticket=ticket,
             created_at=ticket.created_at,

@@ -14,8 +14,9 @@ task) finishes what a crash interrupted. Errors quarantine the message with the 
 Events published after commit:
 
 ``mail.ticket_opened``
-    A new ticket came from email. Payload: ``inbound_message_id`` (int), ``ticket_id`` (int),
-    ``may_auto_reply`` (bool: False for auto-submitted, daemon, our-own-address and spam messages).
+    A new ticket came from email. Payload: ``inbound_message_id`` (int), ``mailbox_id`` (int),
+    ``ticket_id`` (int), ``may_auto_reply`` (bool: False for auto-submitted, daemon, our-own-address and
+    spam messages).
     The transport side subscribes to it to send the acknowledgement.
 """
 

@@ -19,9 +19,9 @@ from kefu.channels.email.intake.write import Written, contacts_for, thread_add, 
 from kefu.channels.email.models import InboundMessage, Mailbox
 from kefu.channels.email.parse import parse_message
 from kefu.channels.email.parse.message import ParsedMessage
+from kefu.channels.email.selectors import mailboxes_by_address
 from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
-from kefu.core import catalog_cache
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import NotFound, ServiceError, ValidationFailed
 from kefu.core.events import publish
@@ -253,19 +253,11 @@ def _mailbox_for(
     return next((addresses[c] for c in candidates if c in addresses), None)
 
 
-def _load_mailboxes() -> dict[str, Mailbox]:
-    """Our mailboxes by lower-cased address; cached per process (saving a mailbox bumps the catalogue)."""
-    return {
-        mailbox.address.lower(): mailbox
-        for mailbox in Mailbox.objects.only("address", "department_id", "brand_id", "reopen_within_days")
-    }
-
-
 def _route(inbound: InboundMessage, parsed: ParsedMessage) -> Outcome:
     screened = _screen(inbound, parsed)
     if screened is not None:
         return screened
-    mailboxes = catalog_cache.cached("mail.intake.mailboxes", _load_mailboxes)
+    mailboxes = mailboxes_by_address()
     mailbox = _mailbox_for(inbound, parsed, mailboxes)
     if mailbox is None:
         return Outcome(InboundMessage.State.QUARANTINED, _("None of the recipients is one of our mailboxes."))
@@ -342,6 +334,7 @@ def _write(
     publish(
         "mail.ticket_opened",
         inbound_message_id=inbound.pk,
+        mailbox_id=mailbox.pk,
         ticket_id=written.ticket.pk,
         may_auto_reply=may_auto_reply,
     )

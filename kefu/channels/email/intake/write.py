@@ -170,7 +170,7 @@ def ticket_open(
         subject=ticket_subject(parsed),
         department_id=department_id,
         brand_id=brand_id,
-        contact=ContactRef(contact_id=contact.pk),
+        contact=ContactRef(contact=contact),
         channel="email",
         follow_up_of_id=follow_up_of.pk if follow_up_of else None,
         is_spam=parsed.is_spam,

@@ -72,7 +72,14 @@ def test_a_new_message_opens_a_ticket_from_the_contact(ingest, mailbox, publishe
     events = list(TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("action", "source"))
     assert events == [("created", "email"), ("received", "email")]
     assert TicketEvent.objects.get(ticket=ticket, action="created").actor_kind == "contact"
-    assert opened == [{"inbound_message_id": inbound.pk, "ticket_id": ticket.pk, "may_auto_reply": True}]
+    assert opened == [
+        {
+            "inbound_message_id": inbound.pk,
+            "mailbox_id": inbound.mailbox_id,
+            "ticket_id": ticket.pk,
+            "may_auto_reply": True,
+        }
+    ]
 
 
 def test_the_ticket_takes_the_brand_of_the_mailbox(ingest, department):
@@ -182,7 +189,12 @@ def test_machine_mail_is_imported_but_never_auto_answered(ingest, published, sen
     assert inbound.is_automated is True
     assert inbound.ticket is not None
     assert opened == [
-        {"inbound_message_id": inbound.pk, "ticket_id": inbound.ticket.pk, "may_auto_reply": False}
+        {
+            "inbound_message_id": inbound.pk,
+            "mailbox_id": inbound.mailbox_id,
+            "ticket_id": inbound.ticket.pk,
+            "may_auto_reply": False,
+        }
     ]
 
 

@@ -20,8 +20,8 @@ from kefu.core import catalog_cache
 
 pytestmark = pytest.mark.django_db
 
-NEW_TICKET = {"sqlite": 19, "postgresql": 20}
-REPLY = {"sqlite": 14, "postgresql": 15}
+NEW_TICKET = {"sqlite": 16, "postgresql": 17}
+REPLY = {"sqlite": 12, "postgresql": 13}
 
 
 def _process(raw: bytes, mailbox, capture) -> tuple[InboundMessage, list[str]]:

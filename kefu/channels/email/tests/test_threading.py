@@ -143,7 +143,14 @@ def test_a_reply_long_after_closing_opens_a_follow_up(ingest, first, mailbox, pu
     assert old.status.name == "已关闭"
     event = TicketEvent.objects.get(ticket=reply.ticket, action="follow_up")
     assert event.new_value == {"id": old.pk, "number": old.number}
-    assert opened == [{"inbound_message_id": reply.pk, "ticket_id": reply.ticket.pk, "may_auto_reply": True}]
+    assert opened == [
+        {
+            "inbound_message_id": reply.pk,
+            "mailbox_id": reply.mailbox_id,
+            "ticket_id": reply.ticket.pk,
+            "may_auto_reply": True,
+        }
+    ]
 
 
 def test_a_reply_to_a_trashed_ticket_opens_a_new_one(ingest, first):
