@@ -44,6 +44,7 @@ class Outcome:
     ticket: Ticket | None = None
     thread: Thread | None = None
     is_automated: bool = False
+    mailbox: Mailbox | None = None
 
 
 def message_process(inbound_id: int) -> InboundMessage:
@@ -162,11 +163,13 @@ def _import(inbound_id: int, sha256: str, parsed: ParsedMessage) -> InboundMessa
     inbound.ticket = outcome.ticket
     inbound.thread = outcome.thread
     inbound.is_automated = outcome.is_automated
+    if inbound.mailbox_id is None:  # stored without one (HTTP, pipe): the mailbox it turned out to be for
+        inbound.mailbox = outcome.mailbox
     inbound.processed_at = timezone.now()
     inbound.save(
         update_fields=[
             "message_id", "sender", "subject", "is_spam", "state", "reason", "ticket", "thread",
-            "is_automated", "processed_at",
+            "is_automated", "mailbox", "processed_at",
         ]
     )  # fmt: skip
     return inbound
@@ -275,6 +278,7 @@ def _route(inbound: InboundMessage, parsed: ParsedMessage) -> Outcome:
         ticket=written.ticket,
         thread=written.thread,
         is_automated=automated,
+        mailbox=mailbox,
     )
 
 

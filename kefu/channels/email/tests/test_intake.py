@@ -248,12 +248,14 @@ def test_without_a_mailbox_the_recipient_decides(ingest, department):
     inbound = ingest(raw_mail(to="sales@kefu.test"), into=None)
     assert inbound.state == State.IMPORTED
     assert inbound.ticket.department == sales.department
+    assert InboundMessage.objects.get(pk=inbound.pk).mailbox == sales
 
 
 def test_mail_for_none_of_our_mailboxes_is_quarantined(ingest):
     inbound = ingest(raw_mail(to="someone@elsewhere.example"), into=None)
     assert inbound.state == State.QUARANTINED
     assert inbound.reason == "None of the recipients is one of our mailboxes."
+    assert inbound.mailbox is None
     assert Ticket.objects.count() == 0
 
 
