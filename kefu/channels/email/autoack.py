@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from kefu.channels.email.models import InboundMessage, Mailbox, OutboundEmail
 from kefu.channels.email.outbound import contact_language, subject_tag
-from kefu.channels.email.selectors import mailboxes_by_address
+from kefu.channels.email.selectors import cached_mailbox
 from kefu.core.actors import Actor, Source
 from kefu.org.models import HelpdeskSettings
 from kefu.tickets.inputs import ReplyInput
@@ -124,11 +124,8 @@ def on_ticket_opened(event: str, payload: dict) -> None:
         return
     # The task checks again with fresh rows; this spares a queued job per message for the many
     # mailboxes that send no acknowledgement.
-    mailbox_id = payload.get("mailbox_id")
-    if not any(
-        mailbox.pk == mailbox_id and mailbox.is_active and mailbox.auto_ack_enabled
-        for mailbox in mailboxes_by_address().values()
-    ):
+    mailbox = cached_mailbox(payload.get("mailbox_id"))
+    if mailbox is None or not (mailbox.is_active and mailbox.auto_ack_enabled):
         return
     from kefu.channels.email.tasks.transport import auto_acknowledge_task
 

@@ -35,6 +35,11 @@ def mailboxes_by_address() -> dict[str, Mailbox]:
     return catalog_cache.cached("mail.mailboxes", _load_mailboxes_by_address)
 
 
+def cached_mailbox(mailbox_id: int | None) -> Mailbox | None:
+    """The mailbox with this id from ``mailboxes_by_address`` (the few fields intake needs), if any."""
+    return next((m for m in mailboxes_by_address().values() if m.pk == mailbox_id), None)
+
+
 def mailbox_get(mailbox_id: int) -> Mailbox | None:
     return Mailbox.objects.filter(pk=mailbox_id).first()
 

@@ -19,7 +19,7 @@ from kefu.channels.email.intake.write import Written, contacts_for, thread_add, 
 from kefu.channels.email.models import InboundMessage, Mailbox
 from kefu.channels.email.parse import parse_message
 from kefu.channels.email.parse.message import ParsedMessage
-from kefu.channels.email.selectors import mailboxes_by_address
+from kefu.channels.email.selectors import cached_mailbox, mailboxes_by_address
 from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
@@ -250,7 +250,7 @@ def _mailbox_for(
     inbound: InboundMessage, parsed: ParsedMessage, addresses: dict[str, Mailbox]
 ) -> Mailbox | None:
     if inbound.mailbox_id is not None:
-        return next((m for m in addresses.values() if m.pk == inbound.mailbox_id), None) or inbound.mailbox
+        return cached_mailbox(inbound.mailbox_id) or inbound.mailbox
     candidates = [parsed.headers.get(name, "").strip().strip("<>").lower() for name in _RECIPIENT_HEADERS]
     candidates += [address.address for address in (*parsed.to, *parsed.cc)]
     return next((addresses[c] for c in candidates if c in addresses), None)
