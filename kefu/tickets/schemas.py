@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from kefu.core.api_types import Id, InputSchema, JsonValue, Moment, Text, text
 from kefu.tickets.filters import SORTS
 from kefu.tickets.models import Channel
+from kefu.tickets.services.fields import READ_ONLY_REASON
 
 ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 Language = Literal["zh-hans", "en", ""]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
 TagName = text(64)
+
+
+def _refuse_read_only(value: Any) -> Any:
+    # Translated when the request is validated, in the client's language.
+    raise PydanticCustomError("read_only", str(READ_ONLY_REASON))
+
+
+# A field a client may read but not write: any value sent for it (even null) is a 422 naming the field,
+# rather than being silently ignored. Not part of the input's OpenAPI schema.
+ReadOnly = SkipJsonSchema[Annotated[Any, BeforeValidator(_refuse_read_only)]]
 
 
 class ContactRefIn(InputSchema):
@@ -45,8 +58,9 @@ class TicketFieldsIn(InputSchema):
     language: Language | None = None
     tags: list[TagName] | None = Field(None, max_length=50, examples=[["打印机", "wifi"]])  # type: ignore[valid-type]
     custom_fields: dict[Text, JsonValue] | None = None
-    first_response_due_at: Moment | None = None
-    resolution_due_at: Moment | None = None
+    # Computed by the SLA policies: shown in TicketOut, refused on input.
+    first_response_due_at: ReadOnly = None
+    resolution_due_at: ReadOnly = None
 
 
 class TicketCreateIn(TicketFieldsIn):

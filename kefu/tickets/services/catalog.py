@@ -3,6 +3,9 @@
 Exactly one active status and one active priority are the default for new tickets: making one the
 default takes the mark from the others, and the current default can be neither un-marked nor deactivated
 (choose another default instead), so ticket creation always finds one.
+
+A status's type is fixed once a ticket has or had the status: resolution and on-hold times are computed
+from the types in the ticket history, which must not change after the fact.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
@@ -24,7 +27,7 @@ from kefu.core.errors import Conflict, NotFound, ValidationFailed
 from kefu.core.validation import clean_catalogue_names
 from kefu.org import permissions
 from kefu.org.services import require_permission
-from kefu.tickets.models import Priority, Status, StatusType
+from kefu.tickets.models import Priority, Status, StatusType, Ticket, TicketEvent
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -88,6 +91,35 @@ def _clean_status_type(errors: dict[str, str], *, status_type: str) -> dict[str,
     return {"status_type": status_type}
 
 
+def status_usage_count(status_id: int) -> int:
+    """How many tickets (trashed ones too) have the status now or had it at some point of their history.
+
+    The history holds a status as ``{"id", "name", "type"}`` in a ``status`` event's old and new value,
+    and under ``status`` in the ``created`` event's new value. Key lookups work on SQLite and PostgreSQL.
+    """
+    in_history = TicketEvent.objects.filter(
+        (Q(field="status") & (Q(old_value__id=status_id) | Q(new_value__id=status_id)))
+        | Q(new_value__status__id=status_id)
+    ).values("ticket_id")
+    return Ticket.objects.filter(Q(status_id=status_id) | Q(pk__in=in_history)).count()
+
+
+def _keep_status_type_in_use(instance: Any, values: dict[str, Any]) -> None:
+    """Refuse to change the type of a status that tickets or their history use."""
+    if instance is None or values["status_type"] == instance.status_type:
+        return
+    count = status_usage_count(instance.pk)
+    if count:
+        message = ngettext(
+            "%(count)d ticket has or had this status, so its type cannot change. "
+            "Add a new status with the type you need instead.",
+            "%(count)d tickets have or had this status, so its type cannot change. "
+            "Add a new status with the type you need instead.",
+            count,
+        ) % {"count": count}
+        raise Conflict(message, fields={"status_type": message})
+
+
 def _clean_colour(errors: dict[str, str], *, colour: str) -> dict[str, Any]:
     colour = colour.strip().lower()
     if not _COLOUR.match(colour):
@@ -104,6 +136,7 @@ class _Catalogue:
     invalid: Promise
     missing: Promise
     clean_extra: Callable[..., dict[str, Any]]
+    check: Callable[[Any, dict[str, Any]], None] | None = None
 
 
 _STATUS = _Catalogue(
@@ -112,6 +145,7 @@ _STATUS = _Catalogue(
     gettext_lazy("The status is not valid."),
     gettext_lazy("No such status."),
     _clean_status_type,
+    _keep_status_type_in_use,
 )
 _PRIORITY = _Catalogue(
     Priority,
@@ -149,6 +183,8 @@ def _catalogue_save(
     values.update(spec.clean_extra(errors, **extra))
     if errors:
         raise ValidationFailed(str(spec.invalid), fields=errors)
+    if spec.check is not None:
+        spec.check(instance, values)
     return _save(
         actor=actor, source=source, model=spec.model, instance=instance, values=values, label=spec.label
     )

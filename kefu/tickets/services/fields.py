@@ -6,11 +6,11 @@ problem under the name of the field that caused it, so the API can answer with a
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.contacts.models import Account, Contact
 from kefu.core.errors import ValidationFailed
@@ -43,9 +43,12 @@ EDITABLE = frozenset(
     {
         "subject", "description", "department_id", "team_id", "assignee_id", "contact_id", "account_id",
         "brand_id", "parent_id", "status", "priority", "channel", "category", "sub_category", "product",
-        "language", "first_response_due_at", "resolution_due_at", "custom_fields", "tags",
+        "language", "custom_fields", "tags",
     }
 )  # fmt: skip
+# Set by the SLA policies, never by a client or an agent: naming one is refused with this reason.
+READ_ONLY = frozenset({"first_response_due_at", "resolution_due_at"})
+READ_ONLY_REASON = gettext_lazy("Read-only: the SLA policy computes this time.")
 
 
 def _text(
@@ -88,21 +91,19 @@ def _department(value: Any, errors: dict[str, str]) -> Department | None:
     return found
 
 
-def _due(value: Any, field: str, errors: dict[str, str]) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, dt.datetime) or value.tzinfo is None:
-        errors[field] = _("Enter a date and time with a time zone offset.")
-        return None
-    return value
-
-
 def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``{model_attribute: value}`` for the fields in ``raw``; raise ``ValidationFailed`` otherwise.
 
     ``ticket`` is the ticket being changed (``None`` while creating): team, assignee and custom fields are
     checked against the department the ticket will have after the change.
     """
+    # A create path may still pass the SLA fields empty (its input has them): that asks for nothing.
+    read_only = sorted(name for name in READ_ONLY & set(raw) if ticket is not None or raw[name] is not None)
+    if read_only:
+        raise ValidationFailed(
+            _("The ticket is not valid."), fields=dict.fromkeys(read_only, READ_ONLY_REASON)
+        )
+    raw = {name: value for name, value in raw.items() if name not in READ_ONLY}
     unknown = sorted(set(raw) - EDITABLE)
     if unknown:
         raise ValidationFailed(_("Unknown fields."), fields={name: _("Unknown field.") for name in unknown})
@@ -126,10 +127,6 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         if raw["language"] not in ("", None, *LANGUAGES):
             errors["language"] = _("Unsupported language.")
         cleaned["language"] = raw["language"] or ""
-    for field in ("first_response_due_at", "resolution_due_at"):
-        if field in raw:
-            cleaned[field] = _due(raw[field], field, errors)
-
     if "department_id" in raw:
         if raw["department_id"] is None:
             errors["department_id"] = _("This field is required.")

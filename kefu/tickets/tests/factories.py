@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.contacts.tests.factories import ContactFactory
 from kefu.org.tests.factories import DepartmentFactory
-from kefu.tickets.models import Priority, SavedView, Status, Ticket
+from kefu.tickets.models import Priority, SavedView, Status, Ticket, TicketEvent
 from kefu.tickets.services.numbering import next_ticket_number
 
 
@@ -24,6 +24,19 @@ class TicketFactory(factory.django.DjangoModelFactory):
     priority = factory.LazyFunction(lambda: Priority.objects.get(name="中"))
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyAttribute(lambda ticket: ticket.created_at)
+
+
+class TicketEventFactory(factory.django.DjangoModelFactory):
+    """An event row as the history stores it, for reads of the history in shapes no service writes yet."""
+
+    class Meta:
+        model = TicketEvent
+
+    ticket = factory.SubFactory(TicketFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    actor_kind = "system"
+    source = "api"
+    action = "updated"
 
 
 class SavedViewFactory(factory.django.DjangoModelFactory):

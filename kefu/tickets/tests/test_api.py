@@ -17,6 +17,7 @@ from kefu.core.models import IdempotentRequest
 from kefu.customfields.models import CustomField
 from kefu.org.tests.factories import AgentFactory, ApiKeyFactory, DepartmentFactory, TeamFactory, UserFactory
 from kefu.tickets.models import Attachment, Comment, Priority, Status, Thread, Ticket, TicketEvent
+from kefu.tickets.tests.factories import TicketFactory
 from tests.helpers import error_of
 
 URL = "/api/v1/tickets"
@@ -483,10 +484,6 @@ BAD_CREATES = [
     ({"tags": ["x" * 65]}, "tags.0"),
     ({"tags": [1]}, "tags.0"),
     ({"custom_fields": []}, "custom_fields"),
-    ({"first_response_due_at": "tomorrow"}, "first_response_due_at"),
-    ({"first_response_due_at": "2026-01-01T10:00:00"}, "first_response_due_at"),
-    ({"resolution_due_at": "0001-01-01T00:00:00+08:00"}, "resolution_due_at"),
-    ({"resolution_due_at": "9999-12-31T23:59:59-08:00"}, "resolution_due_at"),
     ({"contact": {"email": "not-an-address"}}, "contact.email"),
     ({"contact": {"name": "no email"}}, "contact.email"),
     ({"contact": "x@example.cn"}, "contact"),
@@ -505,6 +502,49 @@ def test_bad_input_to_create_is_422_naming_the_field(api, department, contact, c
     assert error["code"] == "validation_failed"
     assert [name for name in error["fields"] if name == field or name.startswith(f"{field}.")], error
     assert not Ticket.objects.exists()
+
+
+READ_ONLY = {
+    "en": ("The request is not valid.", "Read-only: the SLA policy computes this time."),
+    "zh-hans": ("请求无效。", "只读：此时间由 SLA 策略计算。"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("field", ["first_response_due_at", "resolution_due_at"])
+def test_sla_due_times_are_read_only(api, department, contact, ticket, language, field):
+    """Computed by the SLA policies: a client that still sends one is told so, in its language."""
+    message, reason = READ_ONLY[language]
+    expected = {"error": {"code": "validation_failed", "message": message, "fields": {field: reason}}}
+    before = snapshot_db(ticket)
+    created = api.post_json(
+        URL,
+        {"subject": "打印机", "department_id": department.pk, "contact_id": contact.pk, field: None},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert (created.status_code, created.json()) == (422, expected)
+    for value in ("2026-12-01T18:00:00+08:00", None, "tomorrow"):
+        changed = api.patch_json(f"{URL}/{ticket.pk}", {field: value}, HTTP_ACCEPT_LANGUAGE=language)
+        assert (changed.status_code, changed.json()) == (422, expected)
+    assert Ticket.objects.count() == 1
+    assert snapshot_db(ticket) == before
+
+
+@pytest.mark.django_db
+def test_sla_due_times_are_still_read(api, department):
+    first, resolution = (
+        dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC),
+    )
+    ticket = TicketFactory(department=department, first_response_due_at=first, resolution_due_at=resolution)
+    body = api.get(f"{URL}/{ticket.pk}").json()
+    assert body == expected_ticket(ticket)
+    assert (body["first_response_due_at"], body["resolution_due_at"]) == (iso(first), iso(resolution))
+    schemas = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("TicketCreateIn", "TicketUpdateIn"):
+        assert not {"first_response_due_at", "resolution_due_at"} & set(schemas[name]["properties"])
+    assert {"first_response_due_at", "resolution_due_at"} <= set(schemas["TicketOut"]["properties"])
 
 
 @pytest.mark.django_db
@@ -1042,7 +1082,6 @@ BAD_PATCHES = [
     ({"channel": "pigeon"}, "channel"),
     ({"channel": None}, "channel"),
     ({"language": "xx"}, "language"),
-    ({"resolution_due_at": "2026-01-01"}, "resolution_due_at"),
     ({"tags": None}, "tags"),
     ({"custom_fields": {"nope": 1}}, "custom_fields.nope"),
     ({"description": "a\x00"}, "description"),

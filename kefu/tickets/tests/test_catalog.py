@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from kefu.core.models import AuditEntry
-from kefu.tickets.models import Priority, Status
-from kefu.tickets.services import priority_create, priority_update, status_create, status_update
+from kefu.tickets.models import Priority, Status, Ticket
+from kefu.tickets.services import (
+    priority_create,
+    priority_update,
+    status_create,
+    status_update,
+    ticket_set_status,
+)
+from kefu.tickets.services.catalog import status_usage_count
+from kefu.tickets.tests.factories import TicketEventFactory
 
 WEB = Source.WEB
 
@@ -165,3 +174,116 @@ def test_a_bad_colour_is_refused(admin, colour):
         priority_create(actor=admin, source=WEB, name="x", colour=colour)
     assert set(raised.value.fields) == {"colour"}
     assert not Priority.objects.filter(name="x").exists()
+
+
+def _change_type(admin, status, status_type):
+    return status_update(
+        actor=admin,
+        source=WEB,
+        status_id=status.pk,
+        name=status.name,
+        name_en=status.name_en,
+        status_type=status_type,
+        order=status.order,
+        is_default=status.is_default,
+        is_active=status.is_active,
+    )
+
+
+@pytest.mark.django_db
+def test_a_status_type_cannot_change_while_tickets_have_the_status(admin, create_ticket):
+    new = Status.objects.get(name="新建")
+    create_ticket()
+    create_ticket()
+    audited = AuditEntry.objects.count()
+    with pytest.raises(Conflict) as raised:
+        _change_type(admin, new, "on_hold")
+    message = (
+        "2 tickets have or had this status, so its type cannot change. "
+        "Add a new status with the type you need instead."
+    )
+    assert (raised.value.status_code, raised.value.code, raised.value.message) == (409, "conflict", message)
+    assert raised.value.fields == {"status_type": message}
+    assert Status.objects.get(pk=new.pk).status_type == "open"
+    assert AuditEntry.objects.count() == audited
+    # The rest of the status stays editable while its type is kept.
+    status_update(
+        actor=admin,
+        source=WEB,
+        status_id=new.pk,
+        name="新建",
+        name_en="New!",
+        status_type="open",
+        is_default=True,
+    )
+    assert Status.objects.get(pk=new.pk).name_en == "New!"
+
+
+@pytest.mark.django_db
+def test_a_status_only_the_history_remembers_keeps_its_type(admin, create_ticket):
+    waiting = status_create(actor=admin, source=WEB, name="待客户回复", status_type="on_hold")
+    ticket = create_ticket(status=waiting.pk)
+    ticket_set_status(actor=Actor.system(), source=WEB, ticket=ticket, status="处理中")
+    assert not Ticket.objects.filter(status=waiting).exists()
+    with pytest.raises(Conflict) as raised:
+        _change_type(admin, waiting, "open")
+    assert raised.value.message.startswith("1 ticket has or had this status, so its type cannot change.")
+    with translation.override("zh-hans"), pytest.raises(Conflict) as raised:
+        _change_type(admin, waiting, "open")
+    assert raised.value.message.startswith("1 个工单")
+    assert Status.objects.get(pk=waiting.pk).status_type == "on_hold"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "old", "new"),
+    [
+        (
+            "status",
+            {"id": "self", "name": "升级", "type": "open"},
+            {"id": 1, "name": "处理中", "type": "open"},
+        ),
+        ("status", {"id": 1, "name": "新建", "type": "open"}, {"id": "self", "name": "升级", "type": "open"}),
+        ("", None, {"number": 1, "status": {"id": "self", "name": "升级", "type": "open"}}),
+    ],
+    ids=["left-it", "moved-to-it", "created-in-it"],
+)
+def test_every_shape_of_status_history_counts(admin, field, old, new):
+    escalated = status_create(actor=admin, source=WEB, name="升级", status_type="open")
+    other = status_create(actor=admin, source=WEB, name="其他", status_type="open")
+
+    def own(value):
+        if value and value.get("id") == "self":
+            return {**value, "id": escalated.pk}
+        if value and "status" in value:
+            return {**value, "status": own(value["status"])}
+        return value
+
+    event = TicketEventFactory(field=field, old_value=own(old), new_value=own(new))
+    TicketEventFactory(ticket=event.ticket, field="status", new_value={"id": escalated.pk, "name": "升级"})
+    TicketEventFactory(field="subject", old_value={"id": escalated.pk}, new_value="打印机")
+    assert status_usage_count(escalated.pk) == 1
+    assert status_usage_count(other.pk) == 0
+    with pytest.raises(Conflict):
+        _change_type(admin, escalated, "closed")
+    assert _change_type(admin, other, "closed").status_type == "closed"
+
+
+@pytest.mark.django_db
+def test_the_status_page_shows_the_refusal(client, admin_agent, create_ticket):
+    client.force_login(admin_agent.user)
+    new = Status.objects.get(name="新建")
+    create_ticket()
+    form = {
+        "name": "新建",
+        "status_type": "closed",
+        "order": new.order,
+        "is_default": "on",
+        "is_active": "on",
+    }
+    response = client.post(f"/settings/statuses/{new.pk}/", form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["status_type"]
+    assert error.startswith("1 个工单")
+    assert error in response.content.decode()
+    assert Status.objects.get(pk=new.pk).status_type == "open"

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -134,17 +133,16 @@ def test_unknown_fields_and_empty_changes_are_refused(ticket):
 
 
 @pytest.mark.django_db
-def test_due_dates_need_an_offset(ticket):
-    naive = dt.datetime(2026, 12, 1, 9, 0)
+@pytest.mark.parametrize("field", ["first_response_due_at", "resolution_due_at"])
+@pytest.mark.parametrize(
+    "value", [None, dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)], ids=["none", "moment"]
+)
+def test_sla_due_times_are_read_only(ticket, field, value):
     with pytest.raises(ValidationFailed) as excinfo:
-        ticket_update(
-            actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": naive}
-        )
-    assert set(excinfo.value.fields) == {"resolution_due_at"}
-    due = timezone.now() + dt.timedelta(hours=8)
-    ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={"resolution_due_at": due})
+        ticket_update(actor=Actor.system(), source=Source.API, ticket=ticket, changes={field: value})
+    assert excinfo.value.fields == {field: "Read-only: the SLA policy computes this time."}
     ticket.refresh_from_db()
-    assert ticket.resolution_due_at == due
+    assert getattr(ticket, field) is None
 
 
 @pytest.mark.django_db

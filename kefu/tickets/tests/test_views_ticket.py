@@ -26,6 +26,7 @@ from kefu.tickets.services import (
     ticket_reply,
     ticket_update,
 )
+from kefu.tickets.tests.factories import TicketFactory
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
@@ -456,16 +457,22 @@ def test_priority_assignee_team_and_text_fields_change_in_place(signed_in, ticke
 
 
 @pytest.mark.django_db
-def test_a_due_date_is_read_in_the_agents_time_zone(signed_in, ticket):
-    response = signed_in.post(
-        url("property", ticket), {"field": "resolution_due_at", "value": "2026-12-01T18:00"}, **HTMX
-    )
-    assert response.status_code == 200
+def test_sla_due_times_are_shown_in_the_agents_time_zone_but_not_editable(signed_in, department):
+    due = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    ticket = TicketFactory(department=department, resolution_due_at=due)
+    page = signed_in.get(url("detail", ticket)).content.decode()
+    assert '<time datetime="2026-12-01T18:00:00+08:00">2026-12-01 18:00</time>' in page
+    assert 'name="field" value="resolution_due_at"' not in page
+    assert 'name="field" value="first_response_due_at"' not in page
+    assert "Computed by the SLA policy." in page
+    for field in ("resolution_due_at", "first_response_due_at"):
+        response = signed_in.post(
+            url("property", ticket), {"field": field, "value": "2027-01-01T09:00"}, **HTMX
+        )
+        assert response.status_code == 404
     ticket.refresh_from_db()
-    assert ticket.resolution_due_at == dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
-    bad = signed_in.post(url("property", ticket), {"field": "resolution_due_at", "value": "tomorrow"}, **HTMX)
-    assert bad.status_code == 422
-    assert "Enter a date and time." in bad.content.decode()
+    assert (ticket.resolution_due_at, ticket.first_response_due_at) == (due, None)
+    assert not TicketEvent.objects.filter(ticket=ticket).exists()
 
 
 @pytest.mark.django_db

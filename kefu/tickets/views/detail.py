@@ -52,11 +52,11 @@ TEXT_FIELD_LABELS = {
     "sub_category": gettext_lazy("Sub-category"),
     "product": gettext_lazy("Product"),
 }
+# Shown, never edited: the SLA policies compute them.
 DUE_FIELD_LABELS = {
     "first_response_due_at": gettext_lazy("First response due"),
     "resolution_due_at": gettext_lazy("Resolution due"),
 }
-DUE_FIELDS = tuple(DUE_FIELD_LABELS)
 
 
 @dataclass(frozen=True)
@@ -140,15 +140,15 @@ def properties_context(
     if not access.sees_all_departments:
         departments = departments.filter(pk__in=access.department_ids)
     errors = errors or {}
-    dues = {field: _local_input(getattr(ticket, field)) for field in DUE_FIELDS}
     custom_fields = custom_field_rows(ticket.department_id, ticket.custom_fields or {})
     for row in custom_fields:
         row["error"] = errors.get(f"custom_fields.{row['spec'].key}", "")
     text_properties = [
         {"name": field, "label": label, "value": getattr(ticket, field), "input_type": "text"}
         for field, label in TEXT_FIELD_LABELS.items()
-    ] + [
-        {"name": field, "label": label, "value": dues[field], "input_type": "datetime-local"}
+    ]
+    due_times = [
+        {"name": field, "label": label, "value": getattr(ticket, field)}
         for field, label in DUE_FIELD_LABELS.items()
     ]
     for prop in text_properties:
@@ -162,6 +162,7 @@ def properties_context(
         "agents": ticket_agents(ticket.department_id, limit=MAX_ASSIGNABLE),
         "tag_text": ", ".join(sorted(tag.name for tag in ticket.tags.all())),
         "text_properties": text_properties,
+        "due_times": due_times,
         "custom_fields": custom_fields,
         "can_edit": access.can(permissions.TICKET_EDIT),
         "read_only": not access.can(permissions.TICKET_EDIT),

@@ -35,7 +35,6 @@ from kefu.tickets.views.detail import (
 
 REFERENCE_FIELDS = {"assignee": "assignee_id", "team": "team_id", "department": "department_id"}
 TEXT_FIELDS = ("category", "sub_category", "product")
-DUE_FIELDS = ("first_response_due_at", "resolution_due_at")
 CUSTOM_PREFIX = "custom_fields."
 
 
@@ -106,9 +105,6 @@ def _apply(request: HttpRequest, ticket: Any, field: str) -> None:
         return
     if field in TEXT_FIELDS:
         services.ticket_update(**common, changes={field: value})
-        return
-    if field in DUE_FIELDS:
-        services.ticket_update(**common, changes={field: parse_local_datetime(value, zone, field)})
         return
     if field == "tags":
         wanted = parse_tags(value)
