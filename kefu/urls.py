@@ -15,6 +15,8 @@ urlpatterns = [
     path("contacts/", include("kefu.contacts.urls")),
     path("search/", include("kefu.search.urls")),
     path("settings/mail/", include("kefu.channels.email.urls")),
+    path("settings/custom-fields/", include("kefu.customfields.urls")),
+    path("settings/", include("kefu.tickets.settings_urls")),
     path("", include("kefu.org.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from kefu.contacts.hooks import ticket_reads
 from kefu.contacts.models import Account, Contact, ContactEmail
 from kefu.customfields.models import CustomField
 from kefu.customfields.validation import FieldSpec
 from kefu.org.models import User
-from kefu.tickets.models import StatusType, Ticket
-from kefu.tickets.selectors import visible_tickets
 
-CLOSED = StatusType.CLOSED
 MAX_MERGE_HOPS = 5
 _PRIMARY_FIRST = ContactEmail.objects.order_by("-is_primary", "address")
 
@@ -52,20 +51,6 @@ def account_get(account_id: int) -> Account | None:
     return Account.objects.filter(pk=account_id).first()
 
 
-def _open_tickets_of(user: User | None, outer: str) -> Coalesce:
-    """The number of open tickets of the row, counting only tickets ``user`` may see."""
-    counts = (
-        visible_tickets(user)
-        .filter(**{outer: OuterRef("pk")})
-        .exclude(status__status_type=CLOSED)
-        .order_by()
-        .values(outer)
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-
-
 def contact_console_list(user: User | None, *, q: str = "") -> QuerySet[Contact]:
     """Contacts for the console list: matched on name, any address, phone or account name, each with the
     number of open tickets the viewer can see, in a fixed number of queries."""
@@ -75,7 +60,7 @@ def contact_console_list(user: User | None, *, q: str = "") -> QuerySet[Contact]
         .prefetch_related(
             Prefetch("addresses", queryset=ContactEmail.objects.order_by("-is_primary", "address"))
         )
-        .annotate(open_ticket_count=_open_tickets_of(user, "contact_id"))
+        .annotate(open_ticket_count=ticket_reads().open_count(user, "contact_id"))
     )
     if q:
         queryset = queryset.filter(
@@ -103,9 +88,9 @@ def contact_survivor_id(contact_id: int) -> int | None:
     return None
 
 
-def contact_tickets(user: User | None, contact: Contact) -> QuerySet[Ticket]:
-    """The contact's tickets that ``user`` may see, with what a row shows."""
-    return visible_tickets(user).filter(contact=contact).select_related("status", "priority", "department")
+def contact_tickets(user: User | None, contact: Contact) -> QuerySet[Any]:
+    """The contact's tickets that ``user`` may see, with what a row shows (read by the tickets app)."""
+    return ticket_reads().of_contact(user, contact)
 
 
 def contact_lookup(q: str, *, limit: int = 10) -> list[Contact]:
@@ -131,13 +116,9 @@ def account_contacts(account: Account) -> QuerySet[Contact]:
     return contact_list(account_id=account.pk).order_by("name", "id")
 
 
-def account_tickets(user: User | None, account: Account) -> QuerySet[Ticket]:
-    """The account's tickets that ``user`` may see, with what a row shows."""
-    return (
-        visible_tickets(user)
-        .filter(account=account)
-        .select_related("status", "priority", "department", "contact")
-    )
+def account_tickets(user: User | None, account: Account) -> QuerySet[Any]:
+    """The account's tickets that ``user`` may see, with what a row shows (read by the tickets app)."""
+    return ticket_reads().of_account(user, account)
 
 
 @dataclass(frozen=True)

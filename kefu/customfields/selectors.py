@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kefu.core.catalog_cache import cached
 from kefu.customfields.models import CustomField
@@ -32,3 +32,25 @@ def _load_specs(module: str, department_id: int | None) -> tuple[FieldSpec, ...]
         )
         for field in queryset.order_by("order", "id")
     )
+
+
+# The settings pages edit every field of a module, inactive ones included.
+
+
+def custom_field_catalog(*, module: str, department_id: int | None = None) -> QuerySet[CustomField]:
+    queryset = CustomField.objects.filter(module=module).prefetch_related("departments")
+    if department_id is not None:
+        queryset = queryset.filter(Q(departments__isnull=True) | Q(departments=department_id)).distinct()
+    return queryset.order_by("order", "id")
+
+
+def custom_field_get(field_id: int) -> CustomField | None:
+    return CustomField.objects.prefetch_related("departments").filter(pk=field_id).first()
+
+
+def custom_field_type_choices() -> list[tuple[str, str]]:
+    return list(CustomField.FieldType.choices)
+
+
+def custom_field_module_choices() -> list[tuple[str, str]]:
+    return list(CustomField.Module.choices)

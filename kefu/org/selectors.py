@@ -5,13 +5,11 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from kefu.core.catalog_cache import cached
-from kefu.customfields.models import CustomField
 from kefu.org import permissions
 from kefu.org.models import Agent, ApiKey, Department, HelpdeskSettings, Role, Team, User
-from kefu.tickets.models import Priority, Status
 
 _ACCESS_CACHE_ATTRIBUTE = "_kefu_access"
 
@@ -141,40 +139,5 @@ def agent_time_zone(user: User) -> str | None:
     return Agent.objects.filter(user=user).values_list("time_zone", flat=True).first()
 
 
-# The settings pages edit whole catalogues, inactive rows included, whereas the owning apps' selectors
-# list only what agents may pick. Kept here because the settings pages are the organisation's console.
-
-
-def status_catalog() -> QuerySet[Status]:
-    return Status.objects.order_by("order", "id")
-
-
-def priority_catalog() -> QuerySet[Priority]:
-    return Priority.objects.order_by("order", "id")
-
-
-def custom_field_catalog(*, module: str, department_id: int | None = None) -> QuerySet[CustomField]:
-    queryset = CustomField.objects.filter(module=module).prefetch_related("departments")
-    if department_id is not None:
-        queryset = queryset.filter(Q(departments__isnull=True) | Q(departments=department_id)).distinct()
-    return queryset.order_by("order", "id")
-
-
-def custom_field_get(field_id: int) -> CustomField | None:
-    return CustomField.objects.prefetch_related("departments").filter(pk=field_id).first()
-
-
 def active_user_get(user_id: int) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first()
-
-
-def status_type_choices() -> list[tuple[str, str]]:
-    return list(Status._meta.get_field("status_type").choices or [])
-
-
-def custom_field_type_choices() -> list[tuple[str, str]]:
-    return list(CustomField.FieldType.choices)
-
-
-def custom_field_module_choices() -> list[tuple[str, str]]:
-    return list(CustomField.Module.choices)

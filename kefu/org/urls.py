@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kefu.org.views import api_keys, auth, profile, settings_catalog, settings_org
+from kefu.org.views import api_keys, auth, profile, settings_org
 
 urlpatterns = [
     path("login/", auth.sign_in, name="login"),
@@ -33,21 +33,7 @@ urlpatterns = [
         settings_org.agent_invite_resend,
         name="settings-agent-invite",
     ),
-    path("settings/statuses/", settings_catalog.statuses, name="settings-statuses"),
-    path("settings/statuses/<int:status_id>/", settings_catalog.status_edit, name="settings-status-edit"),
-    path("settings/priorities/", settings_catalog.priorities, name="settings-priorities"),
-    path(
-        "settings/priorities/<int:priority_id>/",
-        settings_catalog.priority_edit,
-        name="settings-priority-edit",
-    ),
-    path("settings/custom-fields/", settings_catalog.custom_fields, name="settings-custom-fields"),
-    path(
-        "settings/custom-fields/<int:field_id>/",
-        settings_catalog.custom_field_edit,
-        name="settings-custom-field-edit",
-    ),
-    path("settings/general/", settings_catalog.general, name="settings-general"),
+    path("settings/general/", settings_org.general, name="settings-general"),
     path("settings/api-keys/", api_keys.api_keys, name="api-keys"),
     path("settings/api-keys/<int:key_id>/revoke/", api_keys.api_key_revoke, name="api-key-revoke"),
 ]

@@ -20,3 +20,9 @@ class SearchConfig(AppConfig):
             "ticket.deleted",
         ):
             events.subscribe(event, reindex_ticket_later, coalesce=ticket_key)
+
+        # The ticket filters (list, API, saved views) match text through the search backends.
+        from kefu.search.selectors import filter_tickets_by_text
+        from kefu.tickets.selectors import register_text_search
+
+        register_text_search(filter_tickets_by_text)

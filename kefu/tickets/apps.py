@@ -10,8 +10,20 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from kefu.contacts import hooks as contact_hooks
         from kefu.core.catalog_cache import catalog_changed
+        from kefu.tickets import selectors, services
         from kefu.tickets.models import Priority, Status
+
+        # The contact pages list and count tickets, and a merge moves them, without contacts importing us.
+        contact_hooks.register_ticket_reads(
+            contact_hooks.TicketReads(
+                open_count=selectors.open_ticket_count,
+                of_contact=selectors.contact_tickets,
+                of_account=selectors.account_tickets,
+            )
+        )
+        contact_hooks.register_merge_hook("tickets", services.tickets_reassign_contact)
 
         # Cache invalidation only: any write to these tables, by any path, makes processes reload them.
         for model in (Status, Priority):

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import ValidationFailed
 from kefu.org.models import User
-from kefu.search.selectors import filter_tickets_by_text
 from kefu.tickets.models import Channel, StatusType, Ticket
-from kefu.tickets.selectors import priority_lookup, status_lookup
+from kefu.tickets.selectors import filter_tickets_by_text, priority_lookup, status_lookup
 
 SORTS = ("-created_at", "created_at", "-updated_at", "updated_at", "-number", "number")
 

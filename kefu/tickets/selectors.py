@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
+from kefu.contacts.models import Account, Contact
 from kefu.core.catalog_cache import cached
 from kefu.customfields.models import CustomField
 from kefu.org import permissions
@@ -234,3 +247,70 @@ def ticket_changes_since(
         .order_by("updated_at", "pk")
         .values("pk", "number", "created_at", "updated_at")[:limit]
     )
+
+
+# The settings pages edit whole catalogues, inactive rows included, whereas ``status_list`` and
+# ``priority_list`` list only what agents may pick.
+
+
+def status_catalog() -> QuerySet[Status]:
+    return Status.objects.order_by("order", "id")
+
+
+def priority_catalog() -> QuerySet[Priority]:
+    return Priority.objects.order_by("order", "id")
+
+
+def status_type_choices() -> list[tuple[str, str]]:
+    return list(Status._meta.get_field("status_type").choices or [])
+
+
+# The tickets on the contact and account pages and the open-ticket count of the contact list, registered
+# with ``kefu.contacts.hooks`` in TicketsConfig.ready (contacts never import tickets).
+
+
+def open_ticket_count(user: User | None, outer: str) -> Coalesce:
+    """The number of open tickets of the outer row, counting only tickets ``user`` may see."""
+    counts = (
+        visible_tickets(user)
+        .filter(**{outer: OuterRef("pk")})
+        .exclude(status__status_type=StatusType.CLOSED)
+        .order_by()
+        .values(outer)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def contact_tickets(user: User | None, contact: Contact) -> QuerySet[Ticket]:
+    """The contact's tickets that ``user`` may see, with what a row shows."""
+    return visible_tickets(user).filter(contact=contact).select_related("status", "priority", "department")
+
+
+def account_tickets(user: User | None, account: Account) -> QuerySet[Ticket]:
+    """The account's tickets that ``user`` may see, with what a row shows."""
+    return (
+        visible_tickets(user)
+        .filter(account=account)
+        .select_related("status", "priority", "department", "contact")
+    )
+
+
+# Full-text matching belongs to the search app, which depends on tickets; it registers its matcher here in
+# SearchConfig.ready so that the ticket filters never import it.
+
+TextMatcher = Callable[[QuerySet[Ticket], str], QuerySet[Ticket]]
+_text_matcher: TextMatcher | None = None
+
+
+def register_text_search(matcher: TextMatcher) -> None:
+    global _text_matcher
+    _text_matcher = matcher
+
+
+def filter_tickets_by_text(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+    """The tickets matching ``query`` by full text; by subject alone while no search app registered."""
+    if _text_matcher is None:
+        return queryset.filter(subject__icontains=query)
+    return _text_matcher(queryset, query)

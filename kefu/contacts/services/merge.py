@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kefu.contacts.hooks import run_merge_hooks
 from kefu.contacts.models import Contact, ContactEmail
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
@@ -12,7 +13,6 @@ from kefu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from kefu.core.events import publish
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
-from kefu.tickets.services import tickets_reassign_contact
 
 # What the survivor takes over from the merged contact where it has nothing of its own.
 FILLED_FIELDS = ("name", "phone", "mobile", "language", "time_zone", "account_id", "owner_id")
@@ -75,7 +75,8 @@ def contact_merge(*, actor: Actor, source: Source, keep: Contact, merge: Contact
         keep.save()
         keep.tags.add(*merge.tags.all())
 
-        ticket_ids = tickets_reassign_contact(actor=actor, source=source, from_contact=merge, to_contact=keep)
+        # The tickets app moves the tickets and their CCs (see TicketsConfig.ready); audited as "tickets".
+        moved_elsewhere = run_merge_hooks(actor=actor, source=source, from_contact=merge, to_contact=keep)
         audit_record(
             actor=actor,
             source=source,
@@ -84,7 +85,7 @@ def contact_merge(*, actor: Actor, source: Source, keep: Contact, merge: Contact
             changes={
                 "merged": {"id": merge.pk, "name": merge.name, "email": merge.email},
                 "addresses": moved,
-                "tickets": ticket_ids,
+                **moved_elsewhere,
                 "filled": sorted(filled),
             },
         )

@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
+from kefu.contacts import hooks
 from kefu.contacts.models import Contact
 from kefu.contacts.selectors import contact_get, contact_list, contact_survivor_id
 from kefu.contacts.services import contact_get_or_create_by_email, contact_update
-from kefu.contacts.services import merge as merge_module
 from kefu.contacts.services.merge import contact_merge
 from kefu.contacts.tests.factories import AccountFactory, ContactFactory
 from kefu.core import events
@@ -231,7 +231,7 @@ def test_a_failure_while_moving_tickets_rolls_everything_back(agent, keep, dupli
     def broken(**kwargs):
         raise Conflict("boom")
 
-    monkeypatch.setattr(merge_module, "tickets_reassign_contact", broken)
+    monkeypatch.setitem(hooks._merge_hooks, "tickets", broken)
     with pytest.raises(Conflict):
         merge(agent, keep, duplicate)
     duplicate.refresh_from_db()

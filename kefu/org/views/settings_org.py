@@ -16,7 +16,7 @@ from kefu.core.actors import Source
 from kefu.core.errors import ServiceError
 from kefu.org import permissions, services
 from kefu.org.decorators import agent_required
-from kefu.org.forms import AgentForm, DepartmentForm, TeamForm
+from kefu.org.forms import AgentForm, DepartmentForm, HelpdeskSettingsForm, TeamForm
 from kefu.org.selectors import (
     agent_access,
     agent_get,
@@ -346,4 +346,34 @@ def agent_invite_resend(request: HttpRequest, agent_id: int) -> HttpResponse:
             actor=actor_of(request), source=Source.WEB, agent_id=agent_id, site_url=site_url(request)
         ),
         _("The invitation was sent again."),
+    )
+
+
+@agent_required(permissions.SETTINGS_MANAGE)
+def general(request: HttpRequest) -> HttpResponse:
+    row = helpdesk_settings()
+    initial = {
+        "ticket_number_prefix": row.ticket_number_prefix,
+        "time_zone": row.time_zone,
+        "default_language": row.default_language,
+    }
+
+    def submit(data: dict[str, Any]) -> None:
+        services.helpdesk_settings_update(
+            actor=actor_of(request),
+            source=Source.WEB,
+            ticket_number_prefix=data["ticket_number_prefix"],
+            time_zone=data["time_zone"],
+            default_language=data["default_language"],
+        )
+
+    return form_page(
+        request,
+        form=HelpdeskSettingsForm(posted(request), initial=initial),
+        submit=submit,
+        success_message=_("The settings were saved."),
+        success_url=reverse("settings-general"),
+        template="org/settings/edit.html",
+        context=lambda: {"title": _("General settings")},
+        nav="general",
     )

@@ -1,0 +1,13 @@
+"""The settings pages of the tickets app (statuses, priorities), mounted under ``settings/`` next to the
+organisation's settings; kept out of ``urls.py`` so that their names stay un-namespaced like the others."""
+
+from django.urls import path
+
+from kefu.tickets.views import settings
+
+urlpatterns = [
+    path("statuses/", settings.statuses, name="settings-statuses"),
+    path("statuses/<int:status_id>/", settings.status_edit, name="settings-status-edit"),
+    path("priorities/", settings.priorities, name="settings-priorities"),
+    path("priorities/<int:priority_id>/", settings.priority_edit, name="settings-priority-edit"),
+]
