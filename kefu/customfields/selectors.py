@@ -49,8 +49,8 @@ def custom_field_get(field_id: int) -> CustomField | None:
 
 
 def custom_field_type_choices() -> list[tuple[str, str]]:
-    return list(CustomField.FieldType.choices)
+    return [(value, str(label)) for value, label in CustomField.FieldType.choices]
 
 
 def custom_field_module_choices() -> list[tuple[str, str]]:
-    return list(CustomField.Module.choices)
+    return [(value, str(label)) for value, label in CustomField.Module.choices]
