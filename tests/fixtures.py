@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from kefu.core.actors import Actor, Source
+from kefu.core.models import OutboxEvent
 from kefu.org.models import Agent
 from kefu.org.tests.factories import AgentFactory, ApiKeyFactory, DepartmentFactory
 from kefu.tickets.inputs import ContactRef, TicketCreateInput
@@ -91,3 +92,18 @@ def create_ticket(department) -> Callable[..., Ticket]:
         return ticket_create(actor=Actor.system(), source=Source.IMPORT, data=TicketCreateInput(**values))
 
     return make
+
+
+@pytest.fixture
+def published(db) -> Callable[[str], list[dict[str, Any]]]:
+    """``published(EventType.TICKET_CREATED)`` → the payloads published with that type, oldest first.
+
+    Published events are outbox rows written in the publishing transaction, so this reads what a
+    service really committed to announce (nothing for a rolled-back change), delivered or not.
+    """
+
+    def read(event_type: str) -> list[dict[str, Any]]:
+        rows = OutboxEvent.objects.filter(event_type=str(event_type)).order_by("id")
+        return [row.payload for row in rows]
+
+    return read

@@ -14,6 +14,11 @@ class Account(models.Model):
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
+    shares_tickets = models.BooleanField(
+        _("contacts see each other's tickets"),
+        default=False,
+        help_text=_("In the help center, every contact of this account sees and answers all its tickets."),
+    )
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -148,3 +148,8 @@ def custom_field_definitions(module: str) -> list[CustomFieldDefinition]:
 def account_names(*, limit: int = 200) -> list[str]:
     """Names offered while typing an account name in a form."""
     return list(Account.objects.order_by("name").values_list("name", flat=True).distinct()[:limit])
+
+
+def account_shares_tickets(contact_id: int, account_id: int) -> bool:
+    """Whether the contact belongs to the account and the account lets its contacts share tickets."""
+    return Contact.objects.filter(pk=contact_id, account_id=account_id, account__shares_tickets=True).exists()

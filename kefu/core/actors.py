@@ -48,9 +48,25 @@ class Actor:
         return cls(kind=ActorKind.CONTACT, id=contact.pk, name=contact.name or contact.email)
 
     @classmethod
+    def rule(cls, rule_id: int, name: str = "") -> Actor:
+        return cls(kind=ActorKind.RULE, id=rule_id, name=name or f"rule {rule_id}")
+
+    @classmethod
+    def sla(cls, policy_id: int, name: str = "") -> Actor:
+        return cls(kind=ActorKind.SLA, id=policy_id, name=name or f"SLA {policy_id}")
+
+    @classmethod
+    def blueprint(cls, blueprint_id: int, name: str = "") -> Actor:
+        return cls(kind=ActorKind.BLUEPRINT, id=blueprint_id, name=name or f"blueprint {blueprint_id}")
+
+    @classmethod
     def system(cls) -> Actor:
         return cls(kind=ActorKind.SYSTEM, name="system")
 
     @property
     def is_agent(self) -> bool:
         return self.kind is ActorKind.AGENT
+
+    @property
+    def is_contact(self) -> bool:
+        return self.kind is ActorKind.CONTACT

@@ -1,60 +1,74 @@
-"""Domain events, delivered after the transaction that caused them commits.
+"""Domain events: published inside the writing transaction, delivered to consumers after it commits.
 
-Services call :func:`publish` inside their transaction; subscribers run only once the data they react to
-is visible to other processes (Saleor's rule: no business logic in signals, side effects after commit).
-A subscriber is expected to be cheap: it usually enqueues a Celery task carrying ids, never objects.
-If the transaction rolls back, nothing is delivered.
+``publish`` writes the event to the outbox table (``core.OutboxEvent``) in the caller's transaction, so
+the event exists exactly when the change does. After the commit a relay (``kefu.core.outbox``, run by
+the Celery worker) hands it to every consumer registered for its type; beat re-delivers whatever a crash
+left behind. Delivery is therefore at-least-once, and consumers are written so that a second delivery
+changes nothing: the relay records a receipt per consumer and event in the consumer's own transaction,
+and consumers whose effect leaves the database (a queued mail, an index update) are idempotent by
+construction. Nothing here is business logic: services decide what happened, consumers react.
 
-A subscriber whose work does not depend on the event (re-index ticket 7, whichever of its events fired)
-subscribes with ``coalesce``: a function of the payload giving a key. Within one committed transaction
-it then runs once per key, for the first such event; every other subscriber still sees every event.
+Consumers register in their app's ``AppConfig.ready`` (see docs/development.md)::
+
+    events.register_consumer("search.index", TICKET_EVENTS, index_tickets)
+
+and receive a list of :class:`Event` (the relay delivers in batches, so a burst of changes to one
+ticket can become one piece of work).
 """
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from kefu.core.crash_points import crash_point
+from kefu.core.event_types import EventType
+from kefu.core.models import OutboxEvent
 
-Subscriber = Callable[[str, dict[str, Any]], None]
-CoalesceKey = Callable[[dict[str, Any]], Hashable]
 
-_subscribers: dict[str, list[Subscriber]] = defaultdict(list)
-_coalesce: dict[Subscriber, CoalesceKey] = {}
+@dataclass(frozen=True)
+class Event:
+    """One delivered event: its outbox id (stable across redeliveries), type, payload and time."""
+
+    id: int
+    type: EventType
+    payload: Mapping[str, Any]
+    created_at: dt.datetime
+
+
+Handler = Callable[[list[Event]], None]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    types: frozenset[EventType]
+    handle: Handler
+
+
+_consumers: dict[str, Consumer] = {}
 _suppressed = threading.local()
-_BATCH_ATTRIBUTE = "_kefu_event_batch"
+_BATCH_ATTRIBUTE = "_kefu_outbox_batch"
 
 
-class _Batch:
-    """The events of one transaction: which coalesced (subscriber, key) pairs have already run."""
-
-    __slots__ = ("delivering", "done")
-
-    def __init__(self) -> None:
-        self.delivering = False
-        self.done: set[tuple[Subscriber, Hashable]] = set()
+def register_consumer(name: str, types: Iterable[EventType], handle: Handler) -> None:
+    """Deliver the events of ``types`` to ``handle``; ``name`` keys its receipts, so never rename one."""
+    _consumers[name] = Consumer(name=name, types=frozenset(types), handle=handle)
 
 
-def subscribe(event: str, subscriber: Subscriber, *, coalesce: CoalesceKey | None = None) -> None:
-    """Register ``subscriber(event, payload)`` for ``event``; apps do this in ``AppConfig.ready``.
-
-    With ``coalesce``, the subscriber runs once per transaction and ``coalesce(payload)`` key.
-    """
-    if subscriber not in _subscribers[event]:
-        _subscribers[event].append(subscriber)
-    if coalesce is not None:
-        _coalesce[subscriber] = coalesce
+def unregister_consumer(name: str) -> None:
+    _consumers.pop(name, None)
 
 
-def subscribers(event: str) -> list[Subscriber]:
-    return list(_subscribers.get(event, ()))
+def consumers() -> list[Consumer]:
+    return list(_consumers.values())
 
 
 @contextmanager
@@ -72,43 +86,42 @@ def suppressed() -> Iterator[None]:
         _suppressed.active = previous
 
 
-def publish(event: str, **payload: Any) -> None:
-    """Deliver ``event`` to its subscribers when the current transaction commits."""
+def publish(event_type: EventType, **payload: Any) -> None:
+    """Write ``event_type`` with ``payload`` to the outbox; it is relayed once the transaction commits."""
     if getattr(_suppressed, "active", False):
         return
-    batch = _current_batch()
-
-    def deliver() -> None:
-        batch.delivering = True
-        for subscriber in subscribers(event):
-            coalesce = _coalesce.get(subscriber)
-            key = None if coalesce is None else (subscriber, coalesce(payload))
-            if key in batch.done:
-                continue
-            try:
-                subscriber(event, payload)
-            except Exception:
-                # One failing subscriber (a broker hiccup, say) must not stop the others; the write
-                # itself has already committed and stays valid. A coalesced one gets another chance
-                # with the next event of the same key.
-                logger.exception("subscriber %r failed for event %s", subscriber, event)
-            else:
-                if key is not None:
-                    batch.done.add(key)
-
-    transaction.on_commit(deliver)
+    row = OutboxEvent.objects.create(event_type=event_type.value, payload=payload, created_at=timezone.now())
+    batch = _connection_batch()
+    batch.ids.append(row.pk)
+    transaction.on_commit(batch.relay)
 
 
-def _current_batch() -> _Batch:
-    """The batch of the transaction in progress on this thread's connection.
+class _Batch:
+    """The outbox ids published on one connection and not relayed yet.
 
-    Deliveries happen only after a commit, so a batch that has begun delivering belongs to a finished
-    transaction and the next publish starts a new one. A batch left by a rollback delivered nothing and
-    is safely reused.
+    Every publish registers ``relay`` for after the commit; the first callback to run takes all the ids
+    of the transaction, so a transaction with many events costs one relay. Ids of a rolled-back
+    transaction may linger until the next commit and are then skipped: the relay finds no such row.
     """
+
+    __slots__ = ("ids",)
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def relay(self) -> None:
+        ids, self.ids = self.ids, []
+        if ids:
+            from kefu.core.outbox import relay_soon
+
+            crash_point("KEFU_TEST_PAUSE_AFTER_COMMIT", ",".join(map(str, ids)))
+            relay_soon(ids)
+
+
+def _connection_batch() -> _Batch:
     connection = transaction.get_connection()
-    batch = getattr(connection, _BATCH_ATTRIBUTE, None)
-    if batch is None or batch.delivering:
+    batch: _Batch | None = getattr(connection, _BATCH_ATTRIBUTE, None)
+    if batch is None:
         batch = _Batch()
         setattr(connection, _BATCH_ATTRIBUTE, batch)
     return batch

@@ -1,8 +1,10 @@
-"""Cross-cutting records: the audit log, tags, stored idempotent responses and the catalogue version."""
+"""Cross-cutting records: the audit log, tags, stored idempotent responses, the catalogue version and the
+outbox of domain events."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +84,52 @@ class CatalogVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class OutboxEvent(models.Model):
+    """A domain event, written in the transaction that caused it and delivered to its consumers after.
+
+    Because the row commits (or rolls back) with the change itself, a crash between the commit and the
+    delivery loses nothing: the relay finds the row still undelivered and hands it over again. Consumers
+    record what they handled (``OutboxReceipt``), so a second delivery does nothing twice.
+    """
+
+    event_type = models.CharField(_("event type"), max_length=64)
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("created"))
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
+        indexes = [
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="outbox_pending_idx",
+            ),
+            models.Index(fields=["delivered_at"], name="outbox_delivered_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.event_type}"
+
+
+class OutboxReceipt(models.Model):
+    """That one consumer has handled one event: what makes a redelivery harmless."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="receipts")
+    consumer = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "consumer"], name="core_outbox_receipt_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.consumer}"

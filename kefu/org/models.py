@@ -75,6 +75,14 @@ class Department(BilingualNameMixin):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    reopen_within_days = models.PositiveIntegerField(
+        _("reopen within (days)"),
+        default=14,
+        help_text=_(
+            "A customer's message on a ticket closed less than this many days ago reopens it; "
+            "a later one opens a follow-up ticket."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

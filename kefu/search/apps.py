@@ -8,18 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from kefu.core import events
-        from kefu.search.subscribers import reindex_ticket_later, ticket_key
+        from kefu.search.subscribers import register
 
-        for event in (
-            "ticket.created",
-            "ticket.updated",
-            "ticket.replied",
-            "ticket.commented",
-            "ticket.message_received",
-            "ticket.deleted",
-        ):
-            events.subscribe(event, reindex_ticket_later, coalesce=ticket_key)
+        register()
 
         # The ticket filters (list, API, saved views) match text through the search backends.
         from kefu.search.selectors import filter_tickets_by_text

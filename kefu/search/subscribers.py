@@ -1,16 +1,19 @@
-"""Reacting to ticket events: queue a re-index of the ticket that changed."""
+"""Keeping the index in step with tickets: the outbox consumer that re-indexes what changed.
+
+Indexing reads each ticket as committed, whichever of its events fired, so a batch of events becomes
+one indexing pass over the distinct tickets, and a redelivered event merely indexes the same text again.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from kefu.search.tasks import index_ticket
-
-
-def reindex_ticket_later(event: str, payload: dict[str, Any]) -> None:
-    index_ticket.delay(payload["ticket_id"])
+from kefu.core.event_types import TICKET_EVENTS
+from kefu.core.events import Event, register_consumer
+from kefu.search.services import tickets_index
 
 
-def ticket_key(payload: dict[str, Any]) -> int:
-    """Indexing reads the ticket as committed, whichever event fired: once per ticket per transaction."""
-    return payload["ticket_id"]
+def index_changed_tickets(events: list[Event]) -> None:
+    tickets_index(sorted({event.payload["ticket_id"] for event in events}))
+
+
+def register() -> None:
+    register_consumer("search.index", TICKET_EVENTS, index_changed_tickets)

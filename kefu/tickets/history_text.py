@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kefu.core.event_types import EventType
 from kefu.customfields.models import CustomField
 from kefu.org.models import Department, Team, User
 from kefu.tickets.models import Priority, Status, TicketEvent
@@ -192,7 +193,8 @@ def _value(event: TicketEvent, key: str) -> str:
 
 
 def _follow_sentence(actor: str, event: TicketEvent, names: _Names, *, follow: bool) -> str:
-    user = event.new_value if isinstance(event.new_value, dict) else {}
+    value = event.new_value if follow else event.old_value
+    user = value if isinstance(value, dict) else {}
     if user.get("id") == event.actor_id and event.actor_kind == "agent":
         if follow:
             return _("%(actor)s started following the ticket") % {"actor": actor}
@@ -203,42 +205,83 @@ def _follow_sentence(actor: str, event: TicketEvent, names: _Names, *, follow: b
     return _("%(actor)s removed %(name)s from the followers") % values
 
 
+def _list_diff(event: TicketEvent, key: str | None = None) -> tuple[list[str], list[str]]:
+    def names(value: Any) -> list[str]:
+        if not isinstance(value, list):
+            return [] if value in (None, "") else [str(value)]
+        return [str(item.get(key, "")) if key and isinstance(item, dict) else str(item) for item in value]
+
+    before, after = names(event.old_value), names(event.new_value)
+    return [item for item in after if item not in before], [item for item in before if item not in after]
+
+
+def _tags_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
+    added, removed = _list_diff(event)
+    parts = [_("%(actor)s added the tag %(tag)s") % {"actor": actor, "tag": tag} for tag in added]
+    parts += [_("%(actor)s removed the tag %(tag)s") % {"actor": actor, "tag": tag} for tag in removed]
+    return "; ".join(parts)
+
+
+def _cc_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
+    added, removed = _list_diff(event, "email")
+    if isinstance(event.new_value, dict):  # rows written before change-sets named one contact
+        added = [str(event.new_value.get("email", ""))]
+    parts = [_("%(actor)s added %(email)s in CC") % {"actor": actor, "email": email} for email in added]
+    parts += [
+        _("%(actor)s removed %(email)s from CC") % {"actor": actor, "email": email} for email in removed
+    ]
+    return "; ".join(parts)
+
+
+def _created_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
+    state = event.new_value if isinstance(event.new_value, dict) else {}
+    earlier = state.get("follow_up_of") if event.field == "" else state
+    if isinstance(earlier, dict) and earlier.get("number") is not None:
+        return _("%(actor)s opened the ticket as a follow-up of ticket %(number)s") % {
+            "actor": actor,
+            "number": earlier["number"],
+        }
+    return _("%(actor)s created the ticket") % {"actor": actor}
+
+
+def _comment_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
+    public = isinstance(event.new_value, dict) and event.new_value.get("public") is True
+    if public:
+        return _("%(actor)s added a public comment") % {"actor": actor}
+    return _("%(actor)s added an internal comment") % {"actor": actor}
+
+
+def _delivery_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
+    if _value(event, "status") == "failed":
+        return _("Sending the reply failed: %(error)s") % {"error": _value(event, "error")}
+    return _("The reply was delivered to the mail server")
+
+
 _Sentence = Callable[[str, TicketEvent, "_Names"], str]
-_SENTENCES: dict[str, _Sentence] = {
-    "created": lambda actor, event, names: _("%(actor)s created the ticket") % {"actor": actor},
-    "replied": lambda actor, event, names: _("%(actor)s replied to the customer") % {"actor": actor},
-    "received": lambda actor, event, names: _("%(actor)s sent a message") % {"actor": actor},
-    "commented": lambda actor, event, names: (
-        (
-            _("%(actor)s added a public comment")
-            if isinstance(event.new_value, dict) and event.new_value.get("public") is True
-            else _("%(actor)s added an internal comment")
-        )
-        % {"actor": actor}
+# (event type, field) → sentence; a field of "*" stands for any field of that event type.
+_SENTENCES: dict[tuple[str, str], _Sentence] = {
+    (EventType.TICKET_CREATED, "*"): _created_sentence,
+    (EventType.TICKET_REPLIED, "threads"): lambda actor, event, names: (
+        _("%(actor)s replied to the customer") % {"actor": actor}
     ),
-    "tagged": lambda actor, event, names: (
-        _("%(actor)s added the tag %(tag)s") % {"actor": actor, "tag": event.new_value}
+    (EventType.TICKET_MESSAGE_RECEIVED, "threads"): lambda actor, event, names: (
+        _("%(actor)s sent a message") % {"actor": actor}
     ),
-    "untagged": lambda actor, event, names: (
-        _("%(actor)s removed the tag %(tag)s") % {"actor": actor, "tag": event.old_value}
-    ),
-    "attachment_added": lambda actor, event, names: (
+    (EventType.TICKET_COMMENTED, "*"): _comment_sentence,
+    (EventType.TICKET_ATTACHMENT_ADDED, "*"): lambda actor, event, names: (
         _("%(actor)s attached %(name)s") % {"actor": actor, "name": _value(event, "name")}
     ),
-    "followed": lambda actor, event, names: _follow_sentence(actor, event, names, follow=True),
-    "unfollowed": lambda actor, event, names: _follow_sentence(actor, event, names, follow=False),
-    "deleted": lambda actor, event, names: _("%(actor)s moved the ticket to the trash") % {"actor": actor},
-    "cc_added": lambda actor, event, names: (
-        _("%(actor)s added %(email)s in CC") % {"actor": actor, "email": _value(event, "email")}
+    (EventType.TICKET_FOLLOWED, "*"): lambda actor, event, names: _follow_sentence(
+        actor, event, names, follow=event.new_value is not None
     ),
-    "follow_up": lambda actor, event, names: (
-        _("%(actor)s opened the ticket as a follow-up of ticket %(number)s")
-        % {"actor": actor, "number": _value(event, "number")}
+    (EventType.TICKET_DELETED, "*"): lambda actor, event, names: (
+        _("%(actor)s moved the ticket to the trash") % {"actor": actor}
     ),
-    "delivery_sent": lambda actor, event, names: _("The reply was delivered to the mail server"),
-    "delivery_failed": lambda actor, event, names: (
-        _("Sending the reply failed: %(error)s") % {"error": _value(event, "error")}
-    ),
+    (EventType.TICKET_DELIVERY_UPDATED, "*"): _delivery_sentence,
+    ("*", "tags"): _tags_sentence,
+    ("*", "cc_contacts"): _cc_sentence,
+    # Bookkeeping the conversation already shows.
+    ("*", "first_responded_at"): lambda actor, event, names: "",
 }
 
 
@@ -249,10 +292,12 @@ def actor_label(event: TicketEvent) -> str:
 
 
 def describe(event: TicketEvent, names: _Names) -> str:
+    """The sentence for one event row; "" for rows the history does not show."""
     actor = actor_label(event)
-    sentence = _SENTENCES.get(event.action)
-    if sentence is not None:
-        return sentence(actor, event, names)
+    for key in ((event.action, event.field), (event.action, "*"), ("*", event.field)):
+        sentence = _SENTENCES.get(key)
+        if sentence is not None:
+            return sentence(actor, event, names)
     if event.field:
         return _field_sentence(actor, event, names)
     return _("%(actor)s: %(action)s") % {"actor": actor, "action": event.action}
@@ -265,7 +310,7 @@ def history_entries(events: Iterable[TicketEvent]) -> list[HistoryEntry]:
     """
     events = list(events)
     names = _Names(events)
-    return [
+    entries = (
         HistoryEntry(
             id=event.pk,
             at=event.created_at,
@@ -274,4 +319,5 @@ def history_entries(events: Iterable[TicketEvent]) -> list[HistoryEntry]:
             source=str(_SOURCE_LABELS.get(event.source, "")),
         )
         for event in events
-    ]
+    )
+    return [entry for entry in entries if entry.text]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kefu.contacts.models import Contact
@@ -41,8 +41,8 @@ class TicketCreateInput:
     language: str = ""
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] = field(default_factory=dict)
-    first_response_due_at: dt.datetime | None = None
-    resolution_due_at: dt.datetime | None = None
+    message: MessageInput | None = None
+    """The customer's first message; without one, ``description`` is taken as its text."""
     created_at: dt.datetime | None = None
     """Only imports may backdate a ticket; every other source gets the current time."""
     follow_up_of_id: int | None = None
@@ -70,8 +70,19 @@ class CommentInput:
 
 
 @dataclass
+class FileInput:
+    """A file that arrives with a message, stored together with it."""
+
+    filename: str
+    content: IO[bytes]
+    size: int | None = None
+    content_id: str = ""
+    is_inline: bool = False
+
+
+@dataclass
 class MessageInput:
-    """A message from the customer on an existing ticket."""
+    """A message from the customer: the first of a new ticket, or one more on an existing ticket."""
 
     body: str
     from_address: str = ""
@@ -82,4 +93,8 @@ class MessageInput:
     full_html: str = ""
     """The whole message (sanitised HTML) when ``body`` shows only its new text."""
     attachment_ids: list[int] = field(default_factory=list)
+    files: list[FileInput] = field(default_factory=list)
+    """Files stored with the message; ``cid:`` images in ``body`` are pointed at them."""
+    keep_in_cc: list[str] | None = None
+    """Addresses to keep on the ticket as CC contacts (``None``: the message's ``cc``)."""
     created_at: dt.datetime | None = None

@@ -165,6 +165,7 @@ class Thread(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        NO_ADDRESS = "no_addr", _("Not delivered: no address")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="threads")
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
@@ -256,7 +257,11 @@ class Attachment(models.Model):
 
 
 class TicketEvent(models.Model):
-    """One change to a ticket: the timeline, the audit trail for tickets and the input for metrics."""
+    """One changed field of a ticket: the timeline, the audit trail for tickets and the input for metrics.
+
+    ``action`` is the ``kefu.core.event_types.EventType`` of the change-set the row belongs to; the rows
+    of one service call share ``change_set``.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(_("time"))
@@ -268,6 +273,12 @@ class TicketEvent(models.Model):
     field = models.CharField(max_length=64, blank=True)
     old_value = models.JSONField(null=True, blank=True)
     new_value = models.JSONField(null=True, blank=True)
+    change_set = models.CharField(
+        max_length=32, blank=True, help_text=_("The rows one service call wrote share this id.")
+    )
+    caused_by = models.CharField(
+        max_length=32, blank=True, help_text=_("The change-set whose rules made this change.")
+    )
 
     class Meta:
         verbose_name = _("ticket event")

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from kefu.contacts.models import Account, Contact
+from kefu.contacts.selectors import account_shares_tickets
 from kefu.core.catalog_cache import cached
 from kefu.customfields.models import CustomField
 from kefu.org import permissions
@@ -314,3 +315,13 @@ def filter_tickets_by_text(queryset: QuerySet[Ticket], query: str) -> QuerySet[T
     if _text_matcher is None:
         return queryset.filter(subject__icontains=query)
     return _text_matcher(queryset, query)
+
+
+def contact_may_write(contact_id: int, ticket: Ticket) -> bool:
+    """Whether a customer may see and write to ``ticket``: it requested it, is in its CC, or shares it
+    through its account (when the account allows that)."""
+    if ticket.contact_id == contact_id:
+        return True
+    if ticket.cc_contacts.filter(pk=contact_id).exists():
+        return True
+    return ticket.account_id is not None and account_shares_tickets(contact_id, ticket.account_id)

@@ -24,6 +24,7 @@ from kefu.channels.email.models import InboundMessage, Mailbox, OutboundEmail
 from kefu.channels.email.outbound import contact_language, subject_tag
 from kefu.channels.email.selectors import cached_mailbox
 from kefu.core.actors import Actor, Source
+from kefu.core.events import Event
 from kefu.org.models import HelpdeskSettings
 from kefu.tickets.inputs import ReplyInput
 from kefu.tickets.models import Thread, Ticket
@@ -118,15 +119,20 @@ def auto_acknowledge(*, inbound_id: int, ticket_id: int) -> Thread | None:
     return thread
 
 
-def on_ticket_opened(event: str, payload: dict) -> None:
-    """Subscriber of ``mail.ticket_opened``: queue the acknowledgement when it may be sent."""
-    if not payload.get("may_auto_reply"):
-        return
-    # The task checks again with fresh rows; this spares a queued job per message for the many
-    # mailboxes that send no acknowledgement.
-    mailbox = cached_mailbox(payload.get("mailbox_id"))
-    if mailbox is None or not (mailbox.is_active and mailbox.auto_ack_enabled):
-        return
+def on_tickets_opened(events: list[Event]) -> None:
+    """Consumer of ``mail.ticket_opened``: queue the acknowledgement when it may be sent.
+
+    The task sends at most one acknowledgement per inbound message, so a redelivered event is harmless.
+    """
     from kefu.channels.email.tasks.transport import auto_acknowledge_task
 
-    auto_acknowledge_task.delay(payload["inbound_message_id"], payload["ticket_id"])
+    for event in events:
+        payload = event.payload
+        if not payload.get("may_auto_reply"):
+            continue
+        # The task checks again with fresh rows; this spares a queued job per message for the many
+        # mailboxes that send no acknowledgement.
+        mailbox = cached_mailbox(payload.get("mailbox_id"))
+        if mailbox is None or not (mailbox.is_active and mailbox.auto_ack_enabled):
+            continue
+        auto_acknowledge_task.delay(payload["inbound_message_id"], payload["ticket_id"])

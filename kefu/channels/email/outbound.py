@@ -41,6 +41,7 @@ from kefu.channels.email.models import InboundMessage, Mailbox, OutboundEmail, S
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict
+from kefu.core.events import Event
 from kefu.org import permissions
 from kefu.org.models import Agent, HelpdeskSettings
 from kefu.tickets.models import Channel, Thread, Ticket
@@ -438,13 +439,17 @@ def outbound_requeue_stale(*, now: dt.datetime | None = None) -> int:
     return requeued
 
 
-def on_ticket_replied(event: str, payload: dict) -> None:
-    """Subscriber of ``ticket.replied``: replies on email tickets go out by email."""
-    thread = (
-        Thread.objects.select_related("ticket")
-        .filter(pk=payload["thread_id"], direction=Thread.Direction.OUTBOUND, channel=Channel.EMAIL)
-        .first()
+def on_tickets_replied(events: list[Event]) -> None:
+    """Consumer of ``ticket.replied``: every public reply goes out by email.
+
+    A thread whose delivery is already queued (or further) is left alone, so a redelivered event
+    queues nothing twice.
+    """
+    threads = Thread.objects.select_related("ticket").filter(
+        pk__in=[event.payload["thread_id"] for event in events if event.payload.get("thread_id")],
+        direction=Thread.Direction.OUTBOUND,
+        channel=Channel.EMAIL,
     )
-    if thread is None or thread.delivery_status:
-        return
-    outbound_queue(thread=thread)
+    for thread in threads:
+        if not thread.delivery_status:
+            outbound_queue(thread=thread)

@@ -10,6 +10,7 @@ from kefu.contacts.models import Contact, ContactEmail
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.core.events import publish
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
@@ -92,5 +93,5 @@ def contact_merge(*, actor: Actor, source: Source, keep: Contact, merge: Contact
         audit_record(
             actor=actor, source=source, action="contact.merged_into", obj=merge, changes={"into": keep.pk}
         )
-        publish("contact.merged", contact_id=keep.pk, merged_id=merge.pk, source=source.value)
+        publish(EventType.CONTACT_MERGED, contact_id=keep.pk, merged_id=merge.pk, source=source.value)
     return keep

@@ -2,7 +2,6 @@
 
 from kefu.org.services import invitations as _invitations  # noqa: F401  (registers the invitation mail)
 from kefu.org.services.agents import (
-    AGENT_INVITED,
     administrator_ensure,
     agent_create,
     agent_invite,
@@ -35,7 +34,6 @@ from kefu.org.services.sign_in import (
 )
 
 __all__ = [
-    "AGENT_INVITED",
     "API_KEY_PREFIX",
     "LANGUAGES",
     "administrator_ensure",

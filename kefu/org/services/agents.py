@@ -12,13 +12,12 @@ from kefu.core import events
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.core.validation import is_email
 from kefu.org import permissions
 from kefu.org.models import Agent, Department, Role, Team, User, validate_time_zone
 from kefu.org.selectors import agent_access
 from kefu.org.services.common import LANGUAGES, require_permission
-
-AGENT_INVITED = "agent.invited"
 
 
 def _check_grant(actor: Actor, role: Role) -> None:
@@ -122,7 +121,7 @@ def agent_invite(
             language=language,
             time_zone=time_zone,
         )
-        events.publish(AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
+        events.publish(EventType.AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
     return agent
 
 
@@ -136,7 +135,7 @@ def agent_invite_resend(*, actor: Actor, source: Source, agent_id: int, site_url
         raise Conflict(_("This agent is deactivated."))
     with transaction.atomic():
         audit_record(actor=actor, source=source, action="agent.invitation_resent", obj=agent)
-        events.publish(AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
+        events.publish(EventType.AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
     return agent
 
 

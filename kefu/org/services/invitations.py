@@ -6,6 +6,7 @@ as a password is set. The mail goes out after the transaction that created the a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +19,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kefu.core import events
+from kefu.core.event_types import EventType
+from kefu.core.events import Event
 from kefu.org.models import Agent
-from kefu.org.services.agents import AGENT_INVITED
 
 
 def set_password_link(site_url: str, user: Any) -> str:
@@ -33,7 +35,12 @@ def set_password_link(site_url: str, user: Any) -> str:
     return site_url.rstrip("/") + path
 
 
-def send_invitation(event: str, payload: dict[str, Any]) -> None:
+def send_invitations(events: list[Event]) -> None:
+    for event in events:
+        send_invitation(event.payload)
+
+
+def send_invitation(payload: Mapping[str, Any]) -> None:
     agent = Agent.objects.select_related("user").filter(user_id=payload["user_id"]).first()
     if agent is None or not agent.user.is_active:
         return
@@ -48,5 +55,5 @@ def send_invitation(event: str, payload: dict[str, Any]) -> None:
 
 
 # Registered here rather than in AppConfig.ready: the only publisher is agents.py, imported together
-# with this module by the services package, so the subscriber is always in place before an invitation.
-events.subscribe(AGENT_INVITED, send_invitation)
+# with this module by the services package, so the consumer is always in place before an invitation.
+events.register_consumer("org.invitation", [EventType.AGENT_INVITED], send_invitations)

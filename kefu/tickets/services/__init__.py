@@ -3,12 +3,14 @@
 from kefu.tickets.services.attachments import attachment_add
 from kefu.tickets.services.bulk import ticket_bulk_update
 from kefu.tickets.services.catalog import priority_create, priority_update, status_create, status_update
-from kefu.tickets.services.cc import ticket_cc_add
+from kefu.tickets.services.cc import MAX_CC_CONTACTS, ticket_cc_add
 from kefu.tickets.services.contact_change import tickets_reassign_contact
 from kefu.tickets.services.conversation import ticket_comment, ticket_receive, ticket_reply
-from kefu.tickets.services.create import ticket_create, ticket_create_with_message
+from kefu.tickets.services.create import ticket_create
 from kefu.tickets.services.delivery import thread_delivery_update, thread_message_id_assign
+from kefu.tickets.services.fields import MAX_BODY, MAX_SUBJECT
 from kefu.tickets.services.followers import ticket_follow
+from kefu.tickets.services.messages import MAX_RECIPIENTS
 from kefu.tickets.services.presence import ticket_presence_beat, ticket_presence_leave
 from kefu.tickets.services.reading import ticket_mark_read
 from kefu.tickets.services.saved_views import saved_view_create, saved_view_delete, saved_view_update
@@ -16,6 +18,10 @@ from kefu.tickets.services.tags import ticket_tag
 from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
 __all__ = [
+    "MAX_BODY",
+    "MAX_CC_CONTACTS",
+    "MAX_RECIPIENTS",
+    "MAX_SUBJECT",
     "attachment_add",
     "priority_create",
     "priority_update",
@@ -31,7 +37,6 @@ __all__ = [
     "ticket_cc_add",
     "ticket_comment",
     "ticket_create",
-    "ticket_create_with_message",
     "ticket_delete",
     "ticket_follow",
     "ticket_mark_read",

@@ -5,26 +5,29 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import unicodedata
 import uuid
 from collections.abc import Iterable
-from typing import IO, NoReturn
+from dataclasses import dataclass
+from typing import IO, Any, NoReturn
 
 import filetype
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import PayloadTooLarge, ValidationFailed
-from kefu.org import permissions
+from kefu.core.event_types import EventType
+from kefu.tickets.inputs import FileInput
 from kefu.tickets.models import Attachment, Ticket
-from kefu.tickets.services.authorization import authorize
-from kefu.tickets.services.history import Change, record_changes
+from kefu.tickets.services.authorization import TICKET_ATTACH, authorize
+from kefu.tickets.services.changes import ticket_change
 
 _SNIFF_BYTES = 8192
+_CID = re.compile(r"""cid:([^"'\s>]+)""", re.IGNORECASE)
 
 
 def clean_filename(name: str) -> str:
@@ -49,22 +52,23 @@ def sniff_content_type(head: bytes) -> str:
     return "text/plain"
 
 
-def attachment_add(
-    *,
-    actor: Actor,
-    source: Source,
-    ticket: Ticket,
-    filename: str,
-    content: IO[bytes],
-    size: int | None = None,
-    content_id: str = "",
-    is_inline: bool = False,
-) -> Attachment:
-    """Store a file on ``ticket``; ``content_id``/``is_inline`` let an email body show it (``cid:``)."""
-    authorize(actor, ticket, permissions.TICKET_COMMENT)
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed the size checks, with what its bytes say about it."""
+
+    file: FileInput
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+
+
+def check_file(file: FileInput) -> CheckedFile:
+    """Refuse a file that is empty or over the limit; read its type and digest. Writes nothing."""
+    content = file.content
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
     content.seek(0, os.SEEK_END)
-    actual_size = content.tell() if size is None else size
+    actual_size = content.tell() if file.size is None else file.size
     if actual_size > limit:
         raise PayloadTooLarge(
             _("The file is larger than %(limit)d bytes.") % {"limit": limit},
@@ -78,27 +82,64 @@ def attachment_add(
     for chunk in iter(lambda: content.read(1 << 20), b""):
         digest.update(chunk)
     content.seek(0)
-    name = clean_filename(filename)
-    with transaction.atomic():
-        attachment = Attachment(
-            ticket=ticket,
-            filename=name,
-            size=actual_size,
-            content_type=sniff_content_type(head),
-            sha256=digest.hexdigest(),
-            content_id=content_id[:255],
-            is_inline=is_inline,
-            uploaded_by=actor.user if actor.is_agent else None,
+    return CheckedFile(
+        file, clean_filename(file.filename), actual_size, sniff_content_type(head), digest.hexdigest()
+    )
+
+
+def store_file(ticket: Ticket, checked: CheckedFile, *, uploaded_by: Any = None) -> Attachment:
+    """Write a checked file on ``ticket`` (inside the caller's transaction and change record)."""
+    attachment = Attachment(
+        ticket=ticket,
+        filename=checked.name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+        content_id=checked.file.content_id[:255],
+        is_inline=checked.file.is_inline,
+        uploaded_by=uploaded_by,
+    )
+    attachment.file.save(uuid.uuid4().hex, File(checked.file.content), save=False)
+    attachment.save()
+    return attachment
+
+
+def link_inline_images(html: str, ticket: Ticket, attachments: Iterable[Attachment]) -> str:
+    """Point ``cid:`` images at the stored files, so the body shows them where the sender put them."""
+    by_cid = {attachment.content_id: attachment for attachment in attachments if attachment.content_id}
+    if not html or not by_cid:
+        return html
+
+    def url(match: re.Match[str]) -> str:
+        attachment = by_cid.get(match.group(1))
+        if attachment is None:
+            return match.group(0)
+        return reverse(
+            "api-v1:download_attachment", kwargs={"ticket_id": ticket.pk, "attachment_id": attachment.pk}
         )
-        attachment.file.save(uuid.uuid4().hex, File(content), save=False)
-        attachment.save()
-        record_changes(
-            ticket=ticket,
-            actor=actor,
-            source=source,
-            changes=[Change("attachment_added", "attachments", None, {"id": attachment.pk, "name": name})],
-            at=timezone.now(),
-        )
+
+    return _CID.sub(url, html)
+
+
+def attachment_add(
+    *,
+    actor: Actor,
+    source: Source,
+    ticket: Ticket,
+    filename: str,
+    content: IO[bytes],
+    size: int | None = None,
+    content_id: str = "",
+    is_inline: bool = False,
+) -> Attachment:
+    """Store a file on ``ticket``; ``content_id``/``is_inline`` let an email body show it (``cid:``)."""
+    authorize(actor, ticket, TICKET_ATTACH)
+    checked = check_file(FileInput(filename, content, size, content_id, is_inline))
+    with ticket_change(
+        actor=actor, source=source, ticket=ticket, event_type=EventType.TICKET_ATTACHMENT_ADDED
+    ) as change:
+        attachment = store_file(change.ticket, checked, uploaded_by=actor.user if actor.is_agent else None)
+        change.add("attachments", None, {"id": attachment.pk, "name": attachment.filename})
     return attachment
 
 

@@ -4,20 +4,62 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact
+from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ValidationFailed
-from kefu.core.events import publish
-from kefu.org import permissions
+from kefu.core.event_types import EventType
+from kefu.core.validation import is_email
 from kefu.tickets.models import Ticket
-from kefu.tickets.services.authorization import authorize
-from kefu.tickets.services.history import Change, record_changes
+from kefu.tickets.services.authorization import TICKET_CC, authorize
+from kefu.tickets.services.changes import RecordedChange, ticket_change
 
 MAX_CC_CONTACTS = 50
+
+
+def check_cc_room(present: int, adding: int) -> None:
+    """A ticket keeps at most ``MAX_CC_CONTACTS``: a message to a whole mailing list must not make every
+    reply a mass mailing."""
+    if present + adding > MAX_CC_CONTACTS:
+        raise ValidationFailed(
+            _("A ticket has at most %(limit)d contacts in CC.") % {"limit": MAX_CC_CONTACTS},
+            fields={"cc": _("Too many contacts in CC.")},
+        )
+
+
+def cc_contacts_for(source: Source, addresses: Iterable[str], *, exclude: set[int]) -> list[Contact]:
+    """The contacts behind the valid ``addresses`` (found or created), without those in ``exclude``."""
+    wanted = [
+        address for address in dict.fromkeys(addresses) if isinstance(address, str) and is_email(address)
+    ]
+    contacts = [
+        contact_get_or_create_by_email(actor=Actor.system(), source=source, email=address)
+        for address in wanted[: MAX_CC_CONTACTS + 1]
+    ]
+    return list({contact.pk: contact for contact in contacts if contact.pk not in exclude}.values())
+
+
+def add_cc_contacts(change: RecordedChange, contacts: Iterable[Contact]) -> list[Contact]:
+    """Put ``contacts`` in CC of the change's ticket, recording the change; return those really added."""
+    ticket = change.ticket
+    wanted = {contact.pk: contact for contact in contacts if contact.pk != ticket.contact_id}
+    if not wanted:
+        return []
+    present = dict(ticket.cc_contacts.values_list("pk", "email"))
+    added = [contact for pk, contact in wanted.items() if pk not in present]
+    if not added:
+        return []
+    check_cc_room(len(present), len(added))
+    ticket.cc_contacts.add(*added)
+    after = {**present, **{contact.pk: contact.email for contact in added}}
+    change.add(
+        "cc_contacts",
+        [{"id": pk, "email": email} for pk, email in sorted(present.items())],
+        [{"id": pk, "email": email} for pk, email in sorted(after.items())],
+    )
+    return added
 
 
 def ticket_cc_add(
@@ -25,38 +67,10 @@ def ticket_cc_add(
 ) -> list[Contact]:
     """Put ``contacts`` in CC of ``ticket``; return the ones that were not there already.
 
-    The requester is never their own CC, and a ticket keeps at most ``MAX_CC_CONTACTS`` of them so that
-    a message addressed to a whole mailing list cannot make every reply a mass mailing.
+    The requester is never their own CC.
     """
-    authorize(actor, ticket, permissions.TICKET_EDIT)
-    wanted = {contact.pk: contact for contact in contacts if contact.pk != ticket.contact_id}
-    if not wanted:
-        return []
-    with transaction.atomic():
-        present = set(ticket.cc_contacts.filter(pk__in=wanted).values_list("pk", flat=True))
-        added = [contact for pk, contact in wanted.items() if pk not in present]
-        if not added:
-            return []
-        if ticket.cc_contacts.count() + len(added) > MAX_CC_CONTACTS:
-            raise ValidationFailed(
-                _("A ticket has at most %(limit)d contacts in CC.") % {"limit": MAX_CC_CONTACTS},
-                fields={"cc": _("Too many contacts in CC.")},
-            )
-        ticket.cc_contacts.add(*added)
-        record_changes(
-            ticket=ticket,
-            actor=actor,
-            source=source,
-            changes=[
-                Change("cc_added", "cc_contacts", None, {"id": contact.pk, "email": contact.email})
-                for contact in added
-            ],
-            at=timezone.now(),
-        )
-        publish(
-            "ticket.cc_added",
-            ticket_id=ticket.pk,
-            contact_ids=[contact.pk for contact in added],
-            source=source.value,
-        )
-    return added
+    authorize(actor, ticket, TICKET_CC)
+    with ticket_change(
+        actor=actor, source=source, ticket=ticket, event_type=EventType.TICKET_UPDATED
+    ) as change:
+        return add_cc_contacts(change, contacts)

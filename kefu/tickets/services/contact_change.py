@@ -2,7 +2,8 @@
 
 The move covers every ticket of the contact, in every department and in the trash: a contact that is
 merged away must own nothing afterwards, whoever merges it. The authority for that comes from
-``contact.manage``, not from the departments of the agent merging.
+``contact.manage``, not from the departments of the agent merging. Each ticket changes through the one
+change record, so its timeline, the audit log, rules and consumers see an ordinary change-set.
 """
 
 from __future__ import annotations
@@ -10,47 +11,41 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from kefu.core.actors import Actor, Source
-from kefu.core.events import publish
-from kefu.core.models import AuditEntry
+from kefu.core.event_types import EventType
 from kefu.org import permissions
-from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.models import Ticket
 from kefu.tickets.services.authorization import authorize
-from kefu.tickets.services.history import snapshot
+from kefu.tickets.services.changes import RecordedChange, snapshot, ticket_change
 
 
-def _event(
-    ticket_id: int, actor: Actor, source: Source, at: Any, action: str, field: str, old: Any, new: Any
-) -> TicketEvent:
-    return TicketEvent(
-        ticket_id=ticket_id,
-        created_at=at,
-        actor_kind=actor.kind.value,
-        actor_id=actor.id,
-        actor_name=actor.name[:200],
-        source=source.value,
-        action=action,
-        field=field,
-        old_value=old,
-        new_value=new,
-    )
+def _cc_list(ticket: Ticket) -> list[dict[str, Any]]:
+    return [
+        {"id": pk, "email": email}
+        for pk, email in ticket.cc_contacts.order_by("pk").values_list("pk", "email")
+    ]
 
 
-def _audit(
-    ticket_id: int, actor: Actor, source: Source, action: str, field: str, old: Any, new: Any
-) -> AuditEntry:
-    return AuditEntry(
-        actor_kind=actor.kind.value,
-        actor_id=actor.id,
-        actor_name=actor.name[:200],
-        source=source.value,
-        action=f"ticket.{action}",
-        object_type=Ticket._meta.label_lower,
-        object_id=ticket_id,
-        changes={field: {"from": old, "to": new}},
-    )
+def _move(change: RecordedChange, from_contact: Any, to_contact: Any) -> None:
+    ticket = change.ticket
+    cc_before = _cc_list(ticket)
+    if ticket.contact_id == from_contact.pk:
+        change.add("contact", snapshot(from_contact), snapshot(to_contact))
+        ticket.contact = to_contact
+        Ticket.objects.filter(pk=ticket.pk).update(contact=to_contact, updated_at=change.at)
+    cc_ids = {entry["id"] for entry in cc_before}
+    if from_contact.pk in cc_ids:
+        ticket.cc_contacts.remove(from_contact)
+        if to_contact.pk != ticket.contact_id:
+            ticket.cc_contacts.add(to_contact)
+    # The survivor may have been a CC of a ticket it now requests: the requester is enough.
+    if ticket.contact_id == to_contact.pk and to_contact.pk in cc_ids:
+        ticket.cc_contacts.remove(to_contact)
+    cc_after = _cc_list(ticket)
+    if cc_after != cc_before:
+        change.add("cc_contacts", cc_before, cc_after)
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=change.at)
 
 
 def tickets_reassign_contact(
@@ -58,52 +53,22 @@ def tickets_reassign_contact(
 ) -> list[int]:
     """Make ``to_contact`` the requester of every ticket of ``from_contact`` and take over its CCs.
 
-    Each changed ticket gets a ``contact`` (or ``cc_contacts``) event and an audit entry, written in
-    bulk so that a contact with thousands of tickets is merged in a fixed number of statements.
     Returns the ids of the tickets that changed.
     """
     authorize(actor, None, permissions.CONTACT_MANAGE)
-    old, new = snapshot(from_contact), snapshot(to_contact)
+    changed: list[int] = []
     with transaction.atomic():
-        now = timezone.now()
-        requested = list(Ticket.objects.filter(contact=from_contact).values_list("pk", flat=True))
-        Ticket.objects.filter(pk__in=requested).update(contact=to_contact, updated_at=now)
-
-        cc_links = Ticket.cc_contacts.through.objects
-        cc_ticket_ids = list(cc_links.filter(contact=from_contact).values_list("ticket_id", flat=True))
-        # A ticket already naming the survivor (as CC or as requester) must not list them twice.
-        redundant = set(
-            cc_links.filter(ticket_id__in=cc_ticket_ids, contact=to_contact).values_list(
+        ids = set(Ticket.objects.filter(contact=from_contact).values_list("pk", flat=True))
+        ids |= set(
+            Ticket.cc_contacts.through.objects.filter(contact=from_contact).values_list(
                 "ticket_id", flat=True
             )
-        ) | set(Ticket.objects.filter(pk__in=cc_ticket_ids, contact=to_contact).values_list("pk", flat=True))
-        cc_links.filter(contact=from_contact, ticket_id__in=redundant).delete()
-        cc_links.filter(contact=from_contact).update(contact=to_contact)
-        Ticket.objects.filter(pk__in=cc_ticket_ids).update(updated_at=now)
-        # The survivor may have been a CC of a ticket it now requests: the requester is enough.
-        survivor_cc = cc_links.filter(contact=to_contact, ticket_id__in=requested)
-        survivor_cc_dropped = list(survivor_cc.values_list("ticket_id", flat=True))
-        survivor_cc.delete()
-
-        old_cc = {"id": from_contact.pk, "email": from_contact.email}
-        new_cc = {"id": to_contact.pk, "email": to_contact.email}
-        changes = [(pk, "updated", "contact", old, new) for pk in requested]
-        for pk in cc_ticket_ids:
-            changes.append((pk, "cc_removed", "cc_contacts", old_cc, None))
-            if pk not in redundant:
-                changes.append((pk, "cc_added", "cc_contacts", None, new_cc))
-        changes += [(pk, "cc_removed", "cc_contacts", new_cc, None) for pk in survivor_cc_dropped]
-        TicketEvent.objects.bulk_create(_event(pk, actor, source, now, *change) for pk, *change in changes)
-        AuditEntry.objects.bulk_create(_audit(pk, actor, source, *change) for pk, *change in changes)
-        fields_by_ticket: dict[int, set[str]] = {}
-        for pk, _action, field, _before, _after in changes:
-            fields_by_ticket.setdefault(pk, set()).add(field)
-        for pk, fields in sorted(fields_by_ticket.items()):
-            publish(
-                "ticket.updated",
-                ticket_id=pk,
-                fields=sorted(fields),
-                actor_kind=actor.kind.value,
-                source=source.value,
-            )
-    return sorted(fields_by_ticket)
+        )
+        for ticket in Ticket.objects.filter(pk__in=ids).order_by("pk"):
+            with ticket_change(
+                actor=actor, source=source, ticket=ticket, event_type=EventType.TICKET_UPDATED
+            ) as change:
+                _move(change, from_contact, to_contact)
+                if change.changes:
+                    changed.append(ticket.pk)
+    return changed

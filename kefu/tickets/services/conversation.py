@@ -1,7 +1,13 @@
-"""The conversation on a ticket: replies to the customer and comments between agents."""
+"""The conversation on a ticket: replies to the customer, the customer's messages, comments between agents.
+
+Customer messages follow one policy, whatever the channel (email, help center, widget, chat): a message
+on an open ticket joins it; on a ticket closed less than the reopen window ago it reopens the ticket;
+after that window it opens a follow-up ticket that links back to the closed one.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -10,119 +16,103 @@ from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ValidationFailed
-from kefu.core.events import publish
-from kefu.core.html import normalise_body
+from kefu.core.event_types import EventType
 from kefu.core.ids import is_storable_id
-from kefu.core.validation import is_email
 from kefu.org import permissions
 from kefu.org.models import User
 from kefu.org.selectors import agent_access
-from kefu.tickets.inputs import CommentInput, MessageInput, ReplyInput
-from kefu.tickets.models import Attachment, Channel, Comment, Thread, Ticket
-from kefu.tickets.services.attachments import claim_attachments
-from kefu.tickets.services.authorization import authorize
-from kefu.tickets.services.fields import MAX_BODY
-from kefu.tickets.services.history import Change, record_changes
-
-MAX_RECIPIENTS = 50
-
-
-def _clean_body(body: str, errors: dict[str, str]) -> tuple[str, str]:
-    if not isinstance(body, str) or not body.strip():
-        errors["body"] = _("This field is required.")
-        return "", ""
-    if len(body) > MAX_BODY:
-        errors["body"] = _("Enter at most %(limit)d characters.") % {"limit": MAX_BODY}
-        return "", ""
-    safe_html, text = normalise_body(body)
-    if not text.strip() and "<img" not in safe_html:
-        errors["body"] = _("This field is required.")
-    return safe_html, text
+from kefu.tickets.inputs import CommentInput, ContactRef, MessageInput, ReplyInput, TicketCreateInput
+from kefu.tickets.models import Attachment, Channel, Comment, Status, StatusType, Thread, Ticket
+from kefu.tickets.services.attachments import check_file, claim_attachments, link_inline_images, store_file
+from kefu.tickets.services.authorization import TICKET_RECEIVE, authorize
+from kefu.tickets.services.cc import add_cc_contacts, cc_contacts_for
+from kefu.tickets.services.changes import RecordedChange, lock_ticket, snapshot, ticket_change
+from kefu.tickets.services.create import ticket_create
+from kefu.tickets.services.messages import clean_addresses, clean_body, clean_message, message_thread_fields
 
 
-def _clean_addresses(addresses: list[str], field: str, errors: dict[str, str]) -> list[str]:
-    if len(addresses) > MAX_RECIPIENTS:
-        errors[field] = _("At most %(limit)d addresses.") % {"limit": MAX_RECIPIENTS}
-        return []
-    cleaned = []
-    for address in addresses:
-        address = address.strip().lower() if isinstance(address, str) else ""
-        if is_email(address):
-            cleaned.append(address)
-        else:
-            errors[field] = _("Enter valid email addresses.")
-    return list(dict.fromkeys(cleaned))
-
-
-def _touch(ticket: Ticket, now: object, *, first_response: bool = False) -> None:
-    fields = {"updated_at": now}
-    if first_response and ticket.first_responded_at is None:
-        fields["first_responded_at"] = now
-    Ticket.objects.filter(pk=ticket.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(ticket, name, value)
-
-
-def _add_thread(
-    *,
-    actor: Actor,
-    source: Source,
-    ticket: Ticket,
-    data: ReplyInput | MessageInput,
-    action: str,
-    event: str,
-    **fields: Any,
-) -> Thread:
-    """Store a validated message with its attachments, log it and announce it after commit.
-
-    The attachments are checked before the first write, so the writes need no savepoint inside a
-    caller's transaction (the email intake's): an error among them fails that whole transaction.
-    """
-    attachments = claim_attachments(ticket, data.attachment_ids)
-    with transaction.atomic(savepoint=False):
-        now = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
-        thread = Thread.objects.create(ticket=ticket, created_at=now, **fields)
-        Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(thread=thread)
-        first_response = actor.is_agent and thread.direction == Thread.Direction.OUTBOUND
-        _touch(ticket, now, first_response=first_response)
-        record_changes(
-            ticket=ticket,
-            actor=actor,
-            source=source,
-            changes=[Change(action, "threads", None, {"id": thread.pk})],
-            at=now,
+def _touch(change: RecordedChange, *, first_response: bool = False) -> None:
+    """The ticket was active now; an agent's first public answer is its first response, set once."""
+    ticket, now = change.ticket, change.at
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    ticket.updated_at = now
+    if (
+        first_response
+        and ticket.first_responded_at is None
+        and Ticket.objects.filter(pk=ticket.pk, first_responded_at__isnull=True).update(
+            first_responded_at=now
         )
-        publish(event, ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
+    ):
+        ticket.first_responded_at = now
+        change.add("first_responded_at", None, now.isoformat())
+
+
+def _store_thread(
+    change: RecordedChange, attachments: list[Attachment], files: list[Any], **fields: Any
+) -> Thread:
+    ticket = change.ticket
+    stored = [store_file(ticket, checked) for checked in files]
+    if stored:
+        fields["body_html"] = link_inline_images(fields["body_html"], ticket, stored)
+        fields["full_html"] = link_inline_images(fields.get("full_html", ""), ticket, stored)
+    thread = Thread.objects.create(ticket=ticket, created_at=change.at, **fields)
+    Attachment.objects.filter(pk__in=[a.pk for a in [*attachments, *stored]]).update(thread=thread)
+    change.add("threads", None, {"id": thread.pk})
+    change.extra["thread_id"] = thread.pk
     return thread
 
 
+def _when(source: Source, created_at: dt.datetime | None) -> dt.datetime:
+    return created_at if (source is Source.IMPORT and created_at) else timezone.now()
+
+
+def reply_recipients(ticket: Ticket) -> list[str]:
+    """Whom a reply goes to when the agent names nobody: the requester's address, if it has one."""
+    return [ticket.contact.email] if ticket.contact.email else []
+
+
 def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInput) -> Thread:
-    """Send a public answer to the customer; it goes out through the ticket's channel after commit."""
+    """Send a public answer to the customer: by email to the requester (and CC), after commit.
+
+    A requester without an email address cannot receive it: the thread is kept and shows
+    "not delivered: no address" instead of claiming a delivery that will not happen.
+    """
     authorize(actor, ticket, permissions.TICKET_REPLY)
     errors: dict[str, str] = {}
-    body_html, body_text = _clean_body(data.body, errors)
-    to = _clean_addresses(data.to, "to", errors) or ([ticket.contact.email] if ticket.contact.email else [])
-    cc = _clean_addresses(data.cc, "cc", errors)
-    bcc = _clean_addresses(data.bcc, "bcc", errors)
+    body_html, body_text = clean_body(data.body, errors)
+    to = clean_addresses(data.to, "to", errors) or reply_recipients(ticket)
+    cc = clean_addresses(data.cc, "cc", errors)
+    bcc = clean_addresses(data.bcc, "bcc", errors)
     if errors:
         raise ValidationFailed(_("The reply is not valid."), fields=errors)
-    return _add_thread(
+    attachments = claim_attachments(ticket, data.attachment_ids)
+    with ticket_change(
         actor=actor,
         source=source,
         ticket=ticket,
-        data=data,
-        action="replied",
-        event="ticket.replied",
-        direction=Thread.Direction.OUTBOUND,
-        channel=ticket.channel if ticket.channel in Channel.values else Channel.WEB,
-        author_user=actor.user if actor.is_agent else None,
-        to=to,
-        cc=cc,
-        bcc=bcc,
-        subject=ticket.subject,
-        body_html=body_html,
-        body_text=body_text,
-    )
+        event_type=EventType.TICKET_REPLIED,
+        at=_when(source, data.created_at),
+        always=True,
+    ) as change:
+        thread = _store_thread(
+            change,
+            attachments,
+            [],
+            direction=Thread.Direction.OUTBOUND,
+            channel=Channel.EMAIL
+            if to
+            else (ticket.channel if ticket.channel in Channel.values else Channel.WEB),
+            author_user=actor.user if actor.is_agent else None,
+            to=to,
+            cc=cc,
+            bcc=bcc,
+            subject=change.ticket.subject,
+            body_html=body_html,
+            body_text=body_text,
+            delivery_status="" if to else Thread.Delivery.NO_ADDRESS,
+        )
+        _touch(change, first_response=actor.is_agent or actor.kind.value in {"rule", "blueprint"})
+    return thread
 
 
 def _clean_mentions(ticket: Ticket, mention_ids: list[int], errors: dict[str, str]) -> list[User]:
@@ -140,81 +130,115 @@ def ticket_comment(*, actor: Actor, source: Source, ticket: Ticket, data: Commen
         actor, ticket, permissions.TICKET_COMMENT_PUBLIC if data.is_public else permissions.TICKET_COMMENT
     )
     errors: dict[str, str] = {}
-    body_html, body_text = _clean_body(data.body, errors)
+    body_html, body_text = clean_body(data.body, errors)
     mentions = _clean_mentions(ticket, data.mention_ids, errors)
     if errors:
         raise ValidationFailed(_("The comment is not valid."), fields=errors)
-    with transaction.atomic():
-        attachments = claim_attachments(ticket, data.attachment_ids)
-        now = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
+    attachments = claim_attachments(ticket, data.attachment_ids)
+    with ticket_change(
+        actor=actor,
+        source=source,
+        ticket=ticket,
+        event_type=EventType.TICKET_COMMENTED,
+        at=_when(source, data.created_at),
+    ) as change:
         comment = Comment.objects.create(
-            ticket=ticket,
+            ticket=change.ticket,
             author=actor.user if actor.is_agent else None,
             body_html=body_html,
             body_text=body_text,
             is_public=data.is_public,
-            created_at=now,
+            created_at=change.at,
         )
         comment.mentions.set(mentions)
         Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).update(
             comment=comment
         )
-        _touch(ticket, now)
-        record_changes(
-            ticket=ticket,
-            actor=actor,
-            source=source,
-            changes=[Change("commented", "comments", None, {"id": comment.pk, "public": data.is_public})],
-            at=now,
-        )
-        publish(
-            "ticket.commented",
-            ticket_id=ticket.pk,
-            comment_id=comment.pk,
-            mention_ids=[user.pk for user in mentions],
-            source=source.value,
-        )
+        _touch(change)
+        change.add("comments", None, {"id": comment.pk, "public": data.is_public})
+        change.extra.update(comment_id=comment.pk, mention_ids=[user.pk for user in mentions])
     return comment
 
 
-def clean_message(data: MessageInput) -> tuple[str, str, list[str]]:
-    """``(body_html, body_text, cc)`` of a customer's message, or a validation error."""
-    errors: dict[str, str] = {}
-    body_html, body_text = _clean_body(data.body, errors)
-    cc = _clean_addresses(data.cc, "cc", errors)
-    if errors:
-        raise ValidationFailed(_("The message is not valid."), fields=errors)
-    return body_html, body_text, cc
+def reopen_status() -> Status | None:
+    """Where a reopened ticket goes: the first active open status in the administrator's order."""
+    return Status.objects.filter(status_type=StatusType.OPEN, is_active=True).order_by("order", "id").first()
 
 
-def message_thread_fields(
-    ticket: Ticket, data: MessageInput, body_html: str, body_text: str, cc: list[str]
-) -> dict[str, Any]:
-    """The columns of the inbound thread a cleaned customer's message becomes on ``ticket``."""
-    return {
-        "direction": Thread.Direction.INBOUND,
-        "channel": data.channel or ticket.channel,
-        "author_contact": ticket.contact,
-        "from_address": data.from_address or ticket.contact.email,
-        "cc": cc,
-        "subject": data.subject or ticket.subject,
-        "body_html": body_html,
-        "body_text": body_text,
-        "full_html": data.full_html,
-        "message_id": data.message_id,
-    }
+def _reopen_window(ticket: Ticket, reopen_within: dt.timedelta | None) -> dt.timedelta:
+    if reopen_within is not None:
+        return reopen_within
+    return dt.timedelta(days=ticket.department.reopen_within_days)
 
 
-def ticket_receive(*, actor: Actor, source: Source, ticket: Ticket, data: MessageInput) -> Thread:
-    """Record a message from the customer on an existing ticket (email reply, portal, chat…)."""
-    authorize(actor, ticket, permissions.TICKET_REPLY)
-    body_html, body_text, cc = clean_message(data)
-    return _add_thread(
+def _follow_up(actor: Actor, source: Source, closed: Ticket, data: MessageInput) -> Thread:
+    requester = ContactRef(contact_id=actor.id) if actor.is_contact else ContactRef(contact=closed.contact)
+    ticket = ticket_create(
         actor=actor,
         source=source,
-        ticket=ticket,
-        data=data,
-        action="received",
-        event="ticket.message_received",
-        **message_thread_fields(ticket, data, body_html, body_text, cc),
+        data=TicketCreateInput(
+            subject=data.subject or closed.subject,
+            department_id=closed.department_id,
+            brand_id=closed.brand_id,
+            contact=requester,
+            channel=data.channel or closed.channel,
+            follow_up_of_id=closed.pk,
+            message=data,
+        ),
     )
+    return ticket.first_thread  # type: ignore[attr-defined,no-any-return]
+
+
+def ticket_receive(
+    *,
+    actor: Actor,
+    source: Source,
+    ticket: Ticket,
+    data: MessageInput,
+    reopen_within: dt.timedelta | None = None,
+) -> Thread:
+    """Record a message from the customer on ``ticket`` and return its thread.
+
+    On a closed ticket the message reopens it within the reopen window (the channel's, such as a
+    mailbox's, else the department's); after it, the message opens a follow-up ticket instead, and the
+    returned thread belongs to that new ticket.
+    """
+    authorize(actor, ticket, TICKET_RECEIVE)
+    body_html, body_text, cc = clean_message(data)
+    attachments = claim_attachments(ticket, data.attachment_ids)
+    files = [check_file(file) for file in data.files]
+    keep_in_cc = data.keep_in_cc if data.keep_in_cc is not None else cc
+    with transaction.atomic(savepoint=False):
+        current = lock_ticket(ticket.pk)
+        now = _when(source, data.created_at)
+        closed = current.status.status_type == StatusType.CLOSED
+        if closed and current.closed_at and now - current.closed_at > _reopen_window(current, reopen_within):
+            return _follow_up(actor, source, current, data)
+        cc_contacts = cc_contacts_for(source, keep_in_cc, exclude={current.contact_id})
+        with ticket_change(
+            actor=actor,
+            source=source,
+            ticket=current,
+            event_type=EventType.TICKET_MESSAGE_RECEIVED,
+            at=now,
+            lock=False,
+            always=True,
+        ) as change:
+            if closed:
+                _reopen(change)
+            add_cc_contacts(change, cc_contacts)
+            thread = _store_thread(
+                change, attachments, files, **message_thread_fields(current, data, body_html, body_text, cc)
+            )
+            _touch(change)
+    return thread
+
+
+def _reopen(change: RecordedChange) -> None:
+    ticket = change.ticket
+    status = reopen_status()
+    if status is None:
+        return
+    change.add("status", snapshot(ticket.status), snapshot(status))
+    ticket.status, ticket.closed_at = status, None
+    Ticket.objects.filter(pk=ticket.pk).update(status=status, closed_at=None)

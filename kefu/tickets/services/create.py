@@ -1,4 +1,11 @@
-"""Opening a ticket, from any channel."""
+"""Opening a ticket, from any channel: the one create path.
+
+Whatever the door — the API, the console, email, the help center, the widget, an agent logging a phone
+call — a ticket starts with the customer's first message, stored as its first inbound thread (with its
+files and CC), and ``description`` holds that message's text. The event stream of a new ticket is
+therefore the same on every channel: one ``ticket.created`` change-set with the ticket's full initial
+state, the first message's id included.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +19,24 @@ from django.utils.translation import gettext as _
 from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import ValidationFailed
-from kefu.core.events import publish
+from kefu.core.errors import NotFound, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
-from kefu.tickets.models import Thread, Ticket
-from kefu.tickets.services.attachments import raise_unusable_attachments
+from kefu.tickets.models import StatusType, Thread, Ticket
+from kefu.tickets.services.attachments import check_file, link_inline_images, store_file
 from kefu.tickets.services.authorization import authorize, authorize_parent
-from kefu.tickets.services.conversation import clean_message, message_thread_fields
+from kefu.tickets.services.cc import cc_contacts_for, check_cc_room
+from kefu.tickets.services.changes import snapshot, ticket_change
 from kefu.tickets.services.fields import clean_ticket_fields
-from kefu.tickets.services.history import Change, record_changes, snapshot
+from kefu.tickets.services.messages import clean_message, message_thread_fields
 from kefu.tickets.services.numbering import next_ticket_number
 
 _CREATE_FIELDS = (
-    "subject", "description", "department_id", "status", "priority", "channel", "assignee_id", "team_id",
+    "subject", "department_id", "status", "priority", "channel", "assignee_id", "team_id",
     "account_id", "brand_id", "parent_id", "category", "sub_category", "product", "language", "tags",
-    "custom_fields", "first_response_due_at", "resolution_due_at",
+    "custom_fields",
 )  # fmt: skip
 
 
@@ -55,13 +63,16 @@ def _follow_up_of(actor: Actor, ticket_id: int | None) -> Ticket | None:
     if ticket_id is None:
         return None
     earlier = Ticket.objects.filter(pk=ticket_id, deleted_at__isnull=True).first()
-    if earlier is None or (
-        actor.is_agent and not agent_access(actor.user).can_see_department(earlier.department_id)
-    ):
-        raise ValidationFailed(
-            _("The ticket is not valid."),
-            fields={"follow_up_of_id": _("Unknown id %(id)s.") % {"id": ticket_id}},
-        )
+    unknown = ValidationFailed(
+        _("The ticket is not valid."),
+        fields={"follow_up_of_id": _("Unknown id %(id)s.") % {"id": ticket_id}},
+    )
+    if earlier is None:
+        raise unknown
+    try:
+        authorize(actor, earlier, None)
+    except NotFound:
+        raise unknown from None
     return earlier
 
 
@@ -75,6 +86,13 @@ def _checked_fields(actor: Actor, data: TicketCreateInput) -> dict[str, Any]:
     raw = {name: value for name, value in asdict(data).items() if name in _CREATE_FIELDS}
     if data.assignee_id is not None or data.team_id is not None:
         authorize(actor, None, permissions.TICKET_ASSIGN)
+    requester = data.contact.contact.pk if data.contact.contact else data.contact.contact_id
+    # A customer opens tickets for itself; everything else about them is the help desk's to decide.
+    if actor.is_contact and requester != actor.id:
+        raise ValidationFailed(
+            _("The ticket is not valid."),
+            fields={"contact_id": _("You can open tickets only for yourself.")},
+        )
     return raw
 
 
@@ -96,71 +114,101 @@ def _ticket_values(
     return values
 
 
-def _insert(source: Source, data: TicketCreateInput, values: dict[str, Any]) -> tuple[Ticket, list[Change]]:
-    """Number and store the ticket (inside the caller's transaction); return it and its log."""
-    tags = values.pop("tags", [])
-    created_at = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
-    ticket = Ticket(
-        number=next_ticket_number(),
-        created_at=created_at,
-        updated_at=created_at,
-        is_spam=data.is_spam,
-        **values,
-    )
-    if ticket.status.status_type == "closed":
-        ticket.closed_at = created_at
-    ticket.save(force_insert=True)
-    if tags:
-        ticket.tags.add(*tags)
-    changes = [Change("created", new={"number": ticket.number, "subject": ticket.subject})]
-    if ticket.assignee_id:
-        changes.append(Change("assigned", "assignee", None, snapshot(ticket.assignee)))
-    if ticket.follow_up_of is not None:
-        earlier = {"id": ticket.follow_up_of.pk, "number": ticket.follow_up_of.number}
-        changes.append(Change("follow_up", "follow_up_of", None, earlier))
-    return ticket, changes
+def first_message(data: TicketCreateInput) -> MessageInput:
+    """The customer's first message: the one given, or the description as its text."""
+    if data.message is not None:
+        return data.message
+    if not (isinstance(data.description, str) and data.description.strip()):
+        raise ValidationFailed(
+            _("The ticket is not valid."), fields={"description": _("Write the customer's message.")}
+        )
+    return MessageInput(body=data.description)
+
+
+def initial_state(ticket: Ticket, thread: Thread, tags: list[str]) -> dict[str, Any]:
+    """Everything a rule, a metric or the timeline needs to know about a ticket as it was opened."""
+    follow_up = ticket.follow_up_of
+    return {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": snapshot(ticket.status),
+        "priority": snapshot(ticket.priority),
+        "department": snapshot(ticket.department),
+        "team": snapshot(ticket.team),
+        "assignee": snapshot(ticket.assignee),
+        "channel": ticket.channel,
+        "contact": {"id": ticket.contact.pk, "name": ticket.contact.name, "email": ticket.contact.email},
+        "account": snapshot(ticket.account),
+        "brand": snapshot(ticket.brand),
+        "parent": snapshot(ticket.parent),
+        "follow_up_of": {"id": follow_up.pk, "number": follow_up.number} if follow_up else None,
+        "category": ticket.category,
+        "sub_category": ticket.sub_category,
+        "product": ticket.product,
+        "language": ticket.language,
+        "tags": tags,
+        "custom_fields": ticket.custom_fields,
+        "first_message": thread.pk,
+    }
 
 
 def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> Ticket:
-    """Validate, number and store a new ticket, log its creation, and announce it after commit.
+    """Validate, number and store a new ticket with its first message, log it and announce it.
 
     Every check runs before the first write, so the writes need no savepoint of their own inside a
     caller's transaction (the intake's, say): an error among them fails that whole transaction.
     """
-    values = _ticket_values(actor, source, data, _checked_fields(actor, data))
-    with transaction.atomic(savepoint=False):
-        ticket, changes = _insert(source, data, values)
-        record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=ticket.created_at)
-        publish("ticket.created", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
-    return ticket
-
-
-def ticket_create_with_message(
-    *, actor: Actor, source: Source, data: TicketCreateInput, message: MessageInput
-) -> Thread:
-    """A new ticket whose first thread is the customer's ``message``; return that thread.
-
-    What ``ticket_create`` then ``ticket_receive`` would do, in one pass: the thread is as old as the
-    ticket (so the ticket needs no second touch), both events are logged in one insert with one audit
-    entry (``ticket.created+received``), and both ``ticket.created`` and ``ticket.message_received`` are
-    published. A new ticket has no attachments yet, so ``message.attachment_ids`` must be empty; a channel
-    with files stores them on the ticket and adds the message with ``ticket_receive``.
-    """
     raw = _checked_fields(actor, data)
-    authorize(actor, None, permissions.TICKET_REPLY)
+    message = first_message(data)
     body_html, body_text, cc = clean_message(message)
     values = _ticket_values(actor, source, data, raw)
+    files = [check_file(file) for file in message.files]
+    keep_in_cc = message.keep_in_cc if message.keep_in_cc is not None else cc
+    cc_contacts = cc_contacts_for(source, keep_in_cc, exclude={values["contact"].pk})
+    check_cc_room(0, len(cc_contacts))
     if message.attachment_ids:
-        raise_unusable_attachments(message.attachment_ids)
-    with transaction.atomic(savepoint=False):
-        ticket, changes = _insert(source, data, values)
-        thread = Thread.objects.create(
-            ticket=ticket,
-            created_at=ticket.created_at,
-            **message_thread_fields(ticket, message, body_html, body_text, cc),
+        raise ValidationFailed(
+            _("The ticket is not valid."),
+            fields={"attachment_ids": _("A new ticket takes its files with the message.")},
         )
-        changes.append(Change("received", "threads", None, {"id": thread.pk}))
-        record_changes(ticket=ticket, actor=actor, source=source, changes=changes, at=ticket.created_at)
-        publish("ticket.created", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
-        publish("ticket.message_received", ticket_id=ticket.pk, thread_id=thread.pk, source=source.value)
-    return thread
+    with transaction.atomic(savepoint=False):
+        tags = values.pop("tags", [])
+        created_at = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
+        ticket = Ticket(
+            number=next_ticket_number(),
+            created_at=created_at,
+            updated_at=created_at,
+            is_spam=data.is_spam,
+            description=body_text,
+            **values,
+        )
+        if ticket.status.status_type == StatusType.CLOSED:
+            ticket.closed_at = created_at
+        ticket.save(force_insert=True)
+        if tags:
+            ticket.tags.add(*tags)
+        if cc_contacts:
+            ticket.cc_contacts.add(*cc_contacts)
+        uploaded_by = actor.user if actor.is_agent else None
+        attachments = [store_file(ticket, checked, uploaded_by=uploaded_by) for checked in files]
+        fields = message_thread_fields(ticket, message, body_html, body_text, cc)
+        fields["body_html"] = link_inline_images(fields["body_html"], ticket, attachments)
+        fields["full_html"] = link_inline_images(fields["full_html"], ticket, attachments)
+        thread = Thread.objects.create(ticket=ticket, created_at=created_at, **fields)
+        if attachments:
+            ticket.attachments.filter(pk__in=[a.pk for a in attachments]).update(thread=thread)
+        with ticket_change(
+            actor=actor,
+            source=source,
+            ticket=ticket,
+            event_type=EventType.TICKET_CREATED,
+            at=created_at,
+            lock=False,
+        ) as change:
+            state = initial_state(ticket, thread, sorted(tag.name for tag in tags))
+            state["cc_contacts"] = [{"id": c.pk, "email": c.email} for c in cc_contacts]
+            state["attachments"] = [{"id": a.pk, "name": a.filename} for a in attachments]
+            change.created(state)
+            change.extra["thread_id"] = thread.pk
+    ticket.first_thread = thread  # type: ignore[attr-defined]
+    return ticket

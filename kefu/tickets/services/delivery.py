@@ -2,71 +2,56 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, ActorKind, Source
 from kefu.core.errors import PermissionDenied, ValidationFailed
-from kefu.core.events import publish
+from kefu.core.event_types import EventType
 from kefu.tickets.models import Thread
-from kefu.tickets.services.authorization import authorize
-from kefu.tickets.services.history import Change, record_changes
+from kefu.tickets.services.authorization import TICKET_DELIVERY, authorize
+from kefu.tickets.services.changes import ticket_change
 
-_ACTION_BY_STATUS = {
-    Thread.Delivery.QUEUED: "delivery_queued",
-    Thread.Delivery.SENDING: "delivery_sending",
-    Thread.Delivery.SENT: "delivery_sent",
-    Thread.Delivery.FAILED: "delivery_failed",
-}
+_STATUSES = (Thread.Delivery.QUEUED, Thread.Delivery.SENDING, Thread.Delivery.SENT, Thread.Delivery.FAILED)
 
 
 def thread_delivery_update(
     *, actor: Actor, source: Source, thread: Thread, status: str, error: str = ""
 ) -> Thread:
-    """Record the delivery ``status`` of an outbound ``thread``; a failure is logged on the ticket's timeline.
+    """Record the delivery ``status`` of an outbound ``thread``; sent and failed go on the ticket's timeline.
 
-    Called by the sending task and by intake when a delivery-status report (bounce) names the thread's
+    Called by the sending flow and by intake when a delivery-status report (bounce) names the thread's
     Message-ID. Setting the status it already has changes nothing and logs nothing.
     """
-    authorize(actor, thread.ticket, None)
-    if status not in _ACTION_BY_STATUS or thread.direction != Thread.Direction.OUTBOUND:
+    authorize(actor, thread.ticket, TICKET_DELIVERY)
+    if status not in _STATUSES or thread.direction != Thread.Direction.OUTBOUND:
         raise ValidationFailed(
             _("The delivery status is not valid."),
-            fields={"status": _("Choose one of: %(choices)s.") % {"choices": ", ".join(_ACTION_BY_STATUS)}},
+            fields={"status": _("Choose one of: %(choices)s.") % {"choices": ", ".join(_STATUSES)}},
         )
     error = error if status == Thread.Delivery.FAILED else ""
-    with transaction.atomic():
-        current = (
-            Thread.objects.select_for_update().only("delivery_status", "delivery_error").get(pk=thread.pk)
-        )
+    with ticket_change(
+        actor=actor,
+        source=source,
+        ticket=thread.ticket,
+        event_type=EventType.TICKET_DELIVERY_UPDATED,
+        always=True,
+    ) as change:
+        current = Thread.objects.only("delivery_status", "delivery_error").get(pk=thread.pk)
+        thread.delivery_status, thread.delivery_error = status, error
         if current.delivery_status == status and current.delivery_error == error:
-            thread.delivery_status, thread.delivery_error = status, error
+            change.always = False
             return thread
         Thread.objects.filter(pk=thread.pk).update(delivery_status=status, delivery_error=error)
-        thread.delivery_status, thread.delivery_error = status, error
+        change.extra.update(thread_id=thread.pk, status=status)
         if status in (Thread.Delivery.SENT, Thread.Delivery.FAILED):
-            record_changes(
-                ticket=thread.ticket,
-                actor=actor,
-                source=source,
-                changes=[
-                    Change(
-                        _ACTION_BY_STATUS[status],
-                        "delivery_status",
-                        current.delivery_status or None,
-                        {"thread_id": thread.pk, "status": status, "error": error},
-                    )
-                ],
-                at=timezone.now(),
+            change.add(
+                "delivery_status",
+                current.delivery_status or None,
+                {"thread_id": thread.pk, "status": status, "error": error},
             )
-        publish(
-            "thread.delivery_updated",
-            ticket_id=thread.ticket_id,
-            thread_id=thread.pk,
-            status=status,
-            source=source.value,
-        )
+        else:
+            # Queued and sending are working states: the timeline shows only how it ended.
+            change.always = False
     return thread
 
 

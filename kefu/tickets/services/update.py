@@ -6,21 +6,17 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import ValidationFailed
-from kefu.core.events import publish
+from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.models import StatusType, Ticket
-from kefu.tickets.services.authorization import authorize, authorize_parent
+from kefu.tickets.services.authorization import TICKET_CLOSE, authorize, authorize_parent
+from kefu.tickets.services.changes import snapshot, ticket_change
 from kefu.tickets.services.fields import REFERENCE_FIELDS, clean_ticket_fields
-from kefu.tickets.services.history import Change, record_changes, snapshot
-
-_ACTION_BY_FIELD = {"assignee": "assigned", "team": "assigned", "status": "status_changed"}
 
 
 def _loggable(field: str, value: Any) -> Any:
@@ -49,6 +45,9 @@ def _same(field: str, old: Any, new: Any) -> bool:
 
 def _check_permissions(actor: Actor, ticket: Ticket, fields: set[str]) -> None:
     authorize(actor, ticket, None)
+    if actor.is_contact:
+        authorize(actor, ticket, TICKET_CLOSE)
+        return
     if fields & {"assignee_id", "team_id"}:
         authorize(actor, ticket, permissions.TICKET_ASSIGN)
     if fields - {"assignee_id", "team_id"}:
@@ -71,66 +70,49 @@ def _follow_department(ticket: Ticket, cleaned: dict[str, Any]) -> None:
 def ticket_update(
     *, actor: Actor, source: Source, ticket: Ticket, changes: Mapping[str, Any], at: dt.datetime | None = None
 ) -> Ticket:
-    """Apply a partial change of fields; each field that really changed becomes one event.
+    """Apply a partial change of fields; each field that really changed becomes one event row.
 
     ``at`` backdates the change and is honoured for imports only.
     """
     if not changes:
         raise ValidationFailed(_("Nothing to change."), fields={"__all__": _("Give at least one field.")})
     _check_permissions(actor, ticket, set(changes))
-    with transaction.atomic():
-        # of=("self",): PostgreSQL refuses to lock the nullable side of the outer joins (team, assignee…).
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related(
-                "status",
-                "priority",
-                "department",
-                "team",
-                "assignee",
-                "contact",
-                "account",
-                "brand",
-                "parent",
-            )
-            .get(pk=ticket.pk)
-        )
+    with ticket_change(
+        actor=actor,
+        source=source,
+        ticket=ticket,
+        event_type=EventType.TICKET_UPDATED,
+        at=at if (source is Source.IMPORT and at) else None,
+        savepoint=True,
+    ) as change:
+        ticket = change.ticket
         cleaned = clean_ticket_fields(ticket, changes)
         authorize_parent(actor, cleaned.get("parent"))
+        if actor.is_contact:
+            _check_customer_close(cleaned)
         _follow_department(ticket, cleaned)
-        now = at if (source is Source.IMPORT and at) else timezone.now()
-        recorded: list[Change] = []
         for field, new in cleaned.items():
             old = _current(ticket, field)
             if _same(field, old, new):
                 continue
-            recorded.append(
-                Change(
-                    _ACTION_BY_FIELD.get(field, "updated"),
-                    field,
-                    _loggable(field, old),
-                    _loggable(field, new),
-                )
-            )
+            change.add(field, _loggable(field, old), _loggable(field, new))
             if field == "tags":
                 ticket.tags.set(new)
             else:
                 setattr(ticket, field, new)
-        if not recorded:
-            return ticket
-        if "status" in cleaned:
-            _apply_status_timestamps(ticket, now)
-        ticket.updated_at = now
-        ticket.save()
-        record_changes(ticket=ticket, actor=actor, source=source, changes=recorded, at=now)
-        publish(
-            "ticket.updated",
-            ticket_id=ticket.pk,
-            fields=[change.field for change in recorded],
-            actor_kind=actor.kind.value,
-            source=source.value,
-        )
+        if change.changes:
+            if "status" in cleaned:
+                _apply_status_timestamps(ticket, change.at)
+            ticket.updated_at = change.at
+            ticket.save()
     return ticket
+
+
+def _check_customer_close(cleaned: dict[str, Any]) -> None:
+    """A customer may close its ticket, and change nothing else."""
+    status = cleaned.get("status")
+    if set(cleaned) != {"status"} or status is None or status.status_type != StatusType.CLOSED:
+        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _apply_status_timestamps(ticket: Ticket, now: dt.datetime) -> None:
@@ -152,11 +134,11 @@ def ticket_set_status(*, actor: Actor, source: Source, ticket: Ticket, status: i
 def ticket_delete(*, actor: Actor, source: Source, ticket: Ticket) -> Ticket:
     """Move a ticket to the trash. Its number stays taken; the data stays for audit and restore."""
     authorize(actor, ticket, permissions.TICKET_DELETE)
-    with transaction.atomic():
-        now = timezone.now()
-        ticket.deleted_at = now
-        ticket.updated_at = now
+    with ticket_change(
+        actor=actor, source=source, ticket=ticket, event_type=EventType.TICKET_DELETED
+    ) as change:
+        ticket = change.ticket
+        change.add("deleted_at", None, change.at.isoformat())
+        ticket.deleted_at = ticket.updated_at = change.at
         ticket.save(update_fields=["deleted_at", "updated_at"])
-        record_changes(ticket=ticket, actor=actor, source=source, changes=[Change("deleted")], at=now)
-        publish("ticket.deleted", ticket_id=ticket.pk, actor_kind=actor.kind.value, source=source.value)
     return ticket

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.channels.email import threading
 from kefu.channels.email.intake import loops
-from kefu.channels.email.intake.write import Written, contacts_for, thread_add, ticket_open
+from kefu.channels.email.intake.write import Written, thread_add, ticket_open
 from kefu.channels.email.models import InboundMessage, Mailbox
 from kefu.channels.email.parse import parse_message
 from kefu.channels.email.parse.message import ParsedMessage
@@ -23,11 +23,12 @@ from kefu.channels.email.selectors import cached_mailbox, mailboxes_by_address
 from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import NotFound, ServiceError, ValidationFailed
+from kefu.core.errors import NotFound, ServiceError
+from kefu.core.event_types import EventType
 from kefu.core.events import publish
 from kefu.core.validation import is_email
 from kefu.tickets import services as tickets
-from kefu.tickets.models import StatusType, Thread, Ticket
+from kefu.tickets.models import Thread, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -270,8 +271,14 @@ def _route(inbound: InboundMessage, parsed: ParsedMessage) -> Outcome:
     contact = contact_get_or_create_by_email(
         actor=Actor.system(), source=Source.EMAIL, email=inbound.sender, name=parsed.sender.name[:200]
     )
-    written = _write(inbound, parsed, contact, mailbox, may_auto_reply=not (automated or parsed.is_spam))
-    _keep_in_cc(parsed, contact, written, our_addresses=set(mailboxes))
+    written = _write(
+        inbound,
+        parsed,
+        contact,
+        mailbox,
+        may_auto_reply=not (automated or parsed.is_spam),
+        our_addresses=set(mailboxes),
+    )
     return Outcome(
         InboundMessage.State.IMPORTED,
         " ".join(written.notes),
@@ -304,6 +311,13 @@ def _screen(inbound: InboundMessage, parsed: ParsedMessage) -> Outcome | None:
     return None
 
 
+def _keep_in_cc(parsed: ParsedMessage, sender: Contact, *, our_addresses: set[str]) -> list[str]:
+    """Everyone else the message was addressed to stays on the ticket (at most the CC limit)."""
+    addresses = [a.address for a in (*parsed.to, *parsed.cc)]
+    wanted = [a for a in dict.fromkeys(addresses) if a and a not in our_addresses and is_email(a)]
+    return [a for a in wanted if a != sender.email][: tickets.MAX_CC_CONTACTS]
+
+
 def _write(
     inbound: InboundMessage,
     parsed: ParsedMessage,
@@ -311,54 +325,40 @@ def _write(
     mailbox: Mailbox,
     *,
     may_auto_reply: bool,
+    our_addresses: set[str],
 ) -> Written:
-    """A thread on the ticket the message continues (reopening it), or a new ticket (maybe a follow-up)."""
+    """A thread on the ticket the message continues, or a new ticket; the tickets service decides
+    whether a closed ticket reopens or gets a follow-up (within the mailbox's reopen window)."""
     match = threading.find_ticket(parsed, sender=contact)
-    ticket = match.ticket if match else None
-    follow_up_of = None
-    reopen = False
-    if ticket is not None and ticket.status.status_type == StatusType.CLOSED:
-        window = dt.timedelta(days=mailbox.reopen_within_days)
-        if ticket.closed_at is not None and timezone.now() - ticket.closed_at > window:
-            follow_up_of, ticket = ticket, None
-        else:
-            reopen = True
-    if ticket is not None:
-        return thread_add(
-            contact=contact, ticket=ticket, parsed=parsed, message_id=inbound.message_id, reopen=reopen
+    keep_in_cc = _keep_in_cc(parsed, contact, our_addresses=our_addresses)
+    if match is not None:
+        written = thread_add(
+            contact=contact,
+            ticket=match.ticket,
+            parsed=parsed,
+            message_id=inbound.message_id,
+            reopen_within=dt.timedelta(days=mailbox.reopen_within_days),
+            keep_in_cc=keep_in_cc,
         )
-    written = ticket_open(
-        contact=contact,
-        parsed=parsed,
-        message_id=inbound.message_id,
-        department_id=mailbox.department_id,
-        brand_id=mailbox.brand_id,
-        follow_up_of=follow_up_of,
-    )
+        if written.ticket.pk == match.ticket.pk:
+            return written
+    else:
+        written = ticket_open(
+            contact=contact,
+            parsed=parsed,
+            message_id=inbound.message_id,
+            department_id=mailbox.department_id,
+            brand_id=mailbox.brand_id,
+            keep_in_cc=keep_in_cc,
+        )
     publish(
-        "mail.ticket_opened",
+        EventType.MAIL_TICKET_OPENED,
         inbound_message_id=inbound.pk,
         mailbox_id=mailbox.pk,
         ticket_id=written.ticket.pk,
         may_auto_reply=may_auto_reply,
     )
     return written
-
-
-def _keep_in_cc(parsed: ParsedMessage, sender: Contact, written: Written, *, our_addresses: set[str]) -> None:
-    """Everyone else the message was addressed to stays on the ticket, as does a third party answering."""
-    addresses = [a.address for a in (*parsed.to, *parsed.cc)]
-    if written.ticket.contact_id != sender.pk:
-        addresses.append(parsed.sender.address)
-    others = contacts_for(addresses, exclude=our_addresses)
-    if not others:
-        return
-    try:
-        tickets.ticket_cc_add(
-            actor=Actor.contact(sender), source=Source.EMAIL, ticket=written.ticket, contacts=others
-        )
-    except ValidationFailed:
-        written.notes.append(_("The ticket's CC list is full; nobody was added."))
 
 
 def _bounce(parsed: ParsedMessage) -> Outcome:

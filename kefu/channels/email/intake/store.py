@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import signal
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -14,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.channels.email.models import InboundMessage, Mailbox
+from kefu.core.crash_points import crash_point
 from kefu.core.errors import PayloadTooLarge, ValidationFailed
 
 
@@ -47,16 +45,8 @@ def message_store(raw: bytes, *, source: InboundMessage.Source, mailbox: Mailbox
 
 
 def _pause_after_store(inbound: InboundMessage) -> None:
-    """Test hook for the crash-safety test: stop dead right after the commit, as a crash would.
-
-    When ``KEFU_TEST_PAUSE_AFTER_STORE`` names a file, the stored message's id is written there and the
-    process stops itself (SIGSTOP) until the test kills it with SIGKILL; nothing else reads the variable.
-    """
-    marker = os.environ.get("KEFU_TEST_PAUSE_AFTER_STORE")
-    if not marker:
-        return
-    Path(marker).write_text(str(inbound.pk))
-    os.kill(os.getpid(), signal.SIGSTOP)
+    """Crash point of the intake's crash-safety test: right after the raw message committed."""
+    crash_point("KEFU_TEST_PAUSE_AFTER_STORE", inbound.pk)
 
 
 def secret_digest(secret: str) -> str:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from kefu.channels.email.intake import message_process, message_store
 from kefu.channels.email.models import InboundMessage, Mailbox
 from kefu.channels.email.tests.factories import MailboxFactory
-from kefu.core import events
 
 
 @pytest.fixture
@@ -28,18 +26,3 @@ def ingest(mailbox, django_capture_on_commit_callbacks) -> Callable[..., Inbound
             return message_process(inbound.pk)
 
     return run
-
-
-@pytest.fixture
-def published(monkeypatch) -> Callable[[str], list[dict[str, Any]]]:
-    """``published("mail.ticket_opened")`` → the payloads delivered for that event during the test."""
-    seen: dict[str, list[dict[str, Any]]] = {}
-
-    def watch(event: str) -> list[dict[str, Any]]:
-        if event not in seen:
-            seen[event] = []
-            recorder = lambda _event, payload: seen[event].append(payload)  # noqa: E731
-            monkeypatch.setitem(events._subscribers, event, [*events.subscribers(event), recorder])
-        return seen[event]
-
-    return watch

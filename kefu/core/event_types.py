@@ -1,0 +1,31 @@
+"""Every kind of domain event, in one vocabulary.
+
+The same values name the events services publish, the events consumers register for, and the
+``action`` of each row in a ticket's event log, so that the timeline, the rules and the outbox can never
+disagree about what happened. ``core`` owns the list because the outbox (a core concern) carries them;
+the apps that publish them own their meaning.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class EventType(enum.StrEnum):
+    # One change-set to a ticket; the payload lists the fields changed with their old and new values.
+    TICKET_CREATED = "ticket.created"
+    TICKET_UPDATED = "ticket.updated"
+    TICKET_REPLIED = "ticket.replied"
+    TICKET_MESSAGE_RECEIVED = "ticket.message_received"
+    TICKET_COMMENTED = "ticket.commented"
+    TICKET_ATTACHMENT_ADDED = "ticket.attachment_added"
+    TICKET_FOLLOWED = "ticket.followed"
+    TICKET_DELIVERY_UPDATED = "ticket.delivery_updated"
+    TICKET_DELETED = "ticket.deleted"
+    # Other domains.
+    CONTACT_MERGED = "contact.merged"
+    AGENT_INVITED = "agent.invited"
+    MAIL_TICKET_OPENED = "mail.ticket_opened"
+
+
+TICKET_EVENTS = frozenset(member for member in EventType if member.value.startswith("ticket."))

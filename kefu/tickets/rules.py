@@ -1,0 +1,77 @@
+"""The rule hook: where automation runs, synchronously, inside the transaction of the change it reacts to.
+
+Every ticket change-set calls :func:`run_rules` once it is recorded. The automation app registers a
+runner (``register_rule_runner``) that decides which rules match and applies their actions through the
+ticket services with a Rule actor; whatever those services change becomes a change-set of its own whose
+``caused_by`` names the change-set that triggered it. Each runner runs in its own savepoint, so a
+failing rule is undone without undoing the change that triggered it, and a chain of rule-caused changes
+stops at ``MAX_DEPTH`` (a rule that keeps re-triggering itself cannot loop forever). With no runner
+registered, the hook costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from kefu.tickets.services.changes import RecordedChange
+
+logger = logging.getLogger(__name__)
+
+MAX_DEPTH = 5
+
+RuleRunner = Callable[["RecordedChange"], None]
+
+_runners: list[RuleRunner] = []
+_causes: ContextVar[tuple[str, ...]] = ContextVar("kefu_rule_causes", default=())
+
+
+def register_rule_runner(runner: RuleRunner) -> None:
+    if runner not in _runners:
+        _runners.append(runner)
+
+
+def unregister_rule_runner(runner: RuleRunner) -> None:
+    if runner in _runners:
+        _runners.remove(runner)
+
+
+def current_cause() -> str | None:
+    """The change-set whose rules are running now: what a change made by them was caused by."""
+    causes = _causes.get()
+    return causes[-1] if causes else None
+
+
+def rule_depth() -> int:
+    return len(_causes.get())
+
+
+def run_rules(change: RecordedChange) -> bool:
+    """Run every registered runner for ``change``; return whether any ran (the ticket may have changed)."""
+    if not _runners:
+        return False
+    causes = _causes.get()
+    if len(causes) >= MAX_DEPTH:
+        logger.warning(
+            "rules stopped at depth %d for change-set %s of ticket %s",
+            len(causes),
+            change.change_set,
+            change.ticket.pk,
+        )
+        return False
+    token = _causes.set((*causes, change.change_set))
+    try:
+        for runner in list(_runners):
+            try:
+                with transaction.atomic():
+                    runner(change)
+            except Exception:
+                logger.exception("rule runner %r failed on change-set %s", runner, change.change_set)
+    finally:
+        _causes.reset(token)
+    return True
