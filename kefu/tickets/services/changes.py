@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kefu.core.actors import Actor, Source
@@ -115,9 +115,17 @@ class RecordedChange:
 
 
 def lock_ticket(ticket_id: int) -> Ticket:
-    """The ticket's current row, locked until the transaction ends (PostgreSQL; SQLite locks on BEGIN)."""
-    # of=("self",): PostgreSQL refuses to lock the nullable side of the outer joins (team, assignee…).
-    return Ticket.objects.select_for_update(of=("self",)).select_related(*LOCK_RELATED).get(pk=ticket_id)
+    """The ticket's current row, locked until the transaction ends.
+
+    PostgreSQL: the lock is taken by a statement without joins, then the row is read with its related
+    objects. One ``SELECT … FOR UPDATE`` with the joins would, after waiting for a concurrent writer,
+    re-check the joins against the *old* related rows and return nothing when that writer changed a
+    foreign key (its priority, say). SQLite needs neither: every transaction begins with the database's
+    write lock (``transaction_mode = IMMEDIATE``).
+    """
+    if connection.features.has_select_for_update:
+        Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk", flat=True).get()
+    return Ticket.objects.select_related(*LOCK_RELATED).get(pk=ticket_id)
 
 
 def _write(change: RecordedChange) -> None:
