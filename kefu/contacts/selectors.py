@@ -81,6 +81,8 @@ def contact_survivor_id(contact_id: int) -> int | None:
     """
     current: int | None = contact_id
     for _hop in range(MAX_MERGE_HOPS):
+        if current is None:
+            return None
         target = Contact.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
         if target is None:
             return current if current != contact_id else None

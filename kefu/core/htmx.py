@@ -12,4 +12,6 @@ def is_partial(request: HttpRequest) -> bool:
     both swap the whole ``<body>``: answering them with a fragment would leave the agent on a bare partial.
     """
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not (htmx.boosted or htmx.history_restore_request)

@@ -39,7 +39,7 @@ def idempotent(
             _("The Idempotency-Key header is not valid."),
             fields={HEADER: _("Use 1 to %(limit)d characters.") % {"limit": MAX_KEY_LENGTH}},
         )
-    user = request.auth
+    user = request.auth  # type: ignore[attr-defined]  # set by Django Ninja's authentication
     request_hash = hashlib.sha256(request.body).hexdigest()
     stored = IdempotentRequest.objects.filter(user=user, key=key, endpoint=request.path).first()
     if stored is not None:

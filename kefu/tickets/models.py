@@ -134,6 +134,9 @@ class Ticket(models.Model):
     is_spam = models.BooleanField(_("spam"), default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
+    first_thread: Thread | None = None
+    """Not a column: ``ticket_create`` leaves the first message's thread here, so no caller reads it again."""
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")

@@ -242,12 +242,13 @@ def ticket_changes_since(
 
     "updated_at >= t AND (updated_at > t OR id > pk)" keeps the (updated_at, id) index usable.
     """
-    return list(
+    rows = (
         visible_tickets(user)
         .filter(Q(updated_at__gte=after) & (Q(updated_at__gt=after) | Q(pk__gt=after_id)))
         .order_by("updated_at", "pk")
         .values("pk", "number", "created_at", "updated_at")[:limit]
     )
+    return [dict(row) for row in rows]
 
 
 # The settings pages edit whole catalogues, inactive rows included, whereas ``status_list`` and

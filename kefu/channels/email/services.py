@@ -72,7 +72,7 @@ def _clean(data: MailboxInput, mailbox: Mailbox | None) -> dict[str, Any]:
     address = (data.address or "").strip().lower()
     if not is_email(address):
         errors["address"] = _("Enter a valid email address.")
-    elif Mailbox.objects.filter(address__iexact=address).exclude(pk=getattr(mailbox, "pk", None)).exists():
+    elif Mailbox.objects.filter(address__iexact=address).exclude(pk=mailbox.pk if mailbox else -1).exists():
         errors["address"] = _("Another mailbox already has this address.")
     values["address"] = address
     if not Department.objects.filter(pk=data.department_id, is_active=True).exists():

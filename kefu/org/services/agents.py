@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -197,7 +198,12 @@ def agent_update(
         "department_ids": sorted(agent.departments.values_list("id", flat=True)),
         "team_ids": sorted(agent.teams.values_list("id", flat=True)),
     }
-    after = {"name": name.strip(), "role": role.key, "department_ids": department_ids, "team_ids": team_ids}
+    after: dict[str, Any] = {
+        "name": name.strip(),
+        "role": role.key,
+        "department_ids": department_ids,
+        "team_ids": team_ids,
+    }
     changes = {field: [before[field], after[field]] for field in after if before[field] != after[field]}
     if not changes:
         return agent

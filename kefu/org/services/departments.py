@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -62,10 +63,10 @@ def department_update(
     if department is None:
         raise NotFound(_("No such department."))
     errors: dict[str, str] = {}
-    values = _clean_department(errors, name=name, name_en=name_en, description=description)
+    cleaned = _clean_department(errors, name=name, name_en=name_en, description=description)
     if errors:
         raise ValidationFailed(_("The department is not valid."), fields=errors)
-    values["is_active"] = is_active
+    values: dict[str, Any] = {**cleaned, "is_active": is_active}
     changes = {
         field: [getattr(department, field), value]
         for field, value in values.items()
@@ -98,7 +99,9 @@ def _clean_team(*, department_id: int, name: str, member_user_ids: Iterable[int]
 
 
 def _unique_team_name(department_id: int, name: str, exclude_id: int | None = None) -> None:
-    clash = Team.objects.filter(department_id=department_id, name__iexact=name).exclude(pk=exclude_id)
+    clash = Team.objects.filter(department_id=department_id, name__iexact=name)
+    if exclude_id is not None:
+        clash = clash.exclude(pk=exclude_id)
     if clash.exists():
         raise Conflict(
             _("The department already has a team with this name."), fields={"name": _("Already in use.")}

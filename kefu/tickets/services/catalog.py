@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -46,7 +46,7 @@ def _save(
     *,
     actor: Actor,
     source: Source,
-    model: type[Model],
+    model: type[Any],
     instance: Any | None,
     values: dict[str, Any],
     label: str,
@@ -131,7 +131,7 @@ def _clean_colour(errors: dict[str, str], *, colour: str) -> dict[str, Any]:
 class _Catalogue:
     """What differs between the status and the priority catalogue; the rest is shared."""
 
-    model: type[Model]
+    model: type[Any]
     label: str
     invalid: Promise
     missing: Promise

@@ -186,7 +186,8 @@ def _follow_up(actor: Actor, source: Source, closed: Ticket, data: MessageInput)
             message=data,
         ),
     )
-    return ticket.first_thread  # type: ignore[attr-defined,no-any-return]
+    assert ticket.first_thread is not None
+    return ticket.first_thread
 
 
 def ticket_receive(

@@ -210,5 +210,5 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
             state["attachments"] = [{"id": a.pk, "name": a.filename} for a in attachments]
             change.created(state)
             change.extra["thread_id"] = thread.pk
-    ticket.first_thread = thread  # type: ignore[attr-defined]
+    ticket.first_thread = thread
     return ticket

@@ -64,7 +64,7 @@ def thread_message_id_assign(*, actor: Actor, source: Source, thread: Thread, me
     """
     if actor.kind is not ActorKind.SYSTEM:
         raise PermissionDenied(_("You do not have permission to do this."))
-    max_length = Thread._meta.get_field("message_id").max_length
+    max_length = Thread._meta.get_field("message_id").max_length or 998
     if (
         not isinstance(message_id, str)
         or not message_id

@@ -69,7 +69,7 @@ def _text(
     return value
 
 
-def _lookup(model: type, value: Any, field: str, errors: dict[str, str], **filters: Any) -> Any:
+def _lookup(model: type[Any], value: Any, field: str, errors: dict[str, str], **filters: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -168,15 +168,15 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         "status": (status_lookup, _("No default status is configured."), _("Unknown status.")),
         "priority": (priority_lookup, _("No default priority is configured."), _("Unknown priority.")),
     }
-    for field, (lookup, no_default, unknown) in named.items():
-        if field not in raw:
+    for name, (lookup, no_default, not_found) in named.items():
+        if name not in raw:
             continue
-        value = raw[field]
-        usable = isinstance(value, int | str) and not isinstance(value, bool)
-        found = lookup(value) if usable or (value is None and ticket is None) else None
+        given = raw[name]
+        usable = isinstance(given, int | str) and not isinstance(given, bool)
+        found = lookup(given) if usable or (given is None and ticket is None) else None
         if found is None:
-            errors[field] = no_default if value is None else unknown
-        cleaned[field] = found
+            errors[name] = str(no_default if given is None else not_found)
+        cleaned[name] = found
     if "tags" in raw:
         if not isinstance(raw["tags"], list):
             errors["tags"] = _("Enter a list of tags.")

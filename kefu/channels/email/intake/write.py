@@ -82,6 +82,25 @@ def _files(attachments: list[ParsedAttachment], notes: list[str]) -> list[FileIn
     return files
 
 
+def _cc_that_fits(ticket: Ticket | None, keep_in_cc: list[str], notes: list[str]) -> list[str]:
+    """``keep_in_cc``, or nobody (with a note) when they would not all fit in the ticket's CC list.
+
+    The tickets service refuses a CC list over its limit, which would fail the whole message: a mail to
+    a long mailing list is still imported, only without its recipients in CC. The list of a ticket is
+    read only when the message names someone to keep.
+    """
+    if not keep_in_cc:
+        return keep_in_cc
+    present: set[str] = set()
+    if ticket is not None:
+        present = {email.lower() for email in ticket.cc_contacts.values_list("email", flat=True)}
+    adding = [address for address in keep_in_cc if address.lower() not in present]
+    if len(keep_in_cc) > tickets.MAX_CC_CONTACTS or len(present) + len(adding) > tickets.MAX_CC_CONTACTS:
+        notes.append(_("The ticket's CC list is full; nobody was added."))
+        return []
+    return keep_in_cc
+
+
 def _message(parsed: ParsedMessage, message_id: str, keep_in_cc: list[str], notes: list[str]) -> MessageInput:
     body, full_html = message_bodies(parsed)
     return MessageInput(
@@ -118,10 +137,11 @@ def ticket_open(
             contact=ContactRef(contact=contact),
             channel="email",
             is_spam=parsed.is_spam,
-            message=_message(parsed, message_id, keep_in_cc, notes),
+            message=_message(parsed, message_id, _cc_that_fits(None, keep_in_cc, notes), notes),
         ),
     )
-    return Written(ticket, ticket.first_thread, notes)  # type: ignore[attr-defined]
+    assert ticket.first_thread is not None
+    return Written(ticket, ticket.first_thread, notes)
 
 
 def thread_add(
@@ -145,7 +165,7 @@ def thread_add(
         actor=Actor.contact(contact),
         source=Source.EMAIL,
         ticket=ticket,
-        data=_message(parsed, message_id, keep_in_cc, notes),
+        data=_message(parsed, message_id, _cc_that_fits(ticket, keep_in_cc, notes), notes),
         reopen_within=reopen_within,
     )
     return Written(thread.ticket, thread, notes)
