@@ -30,7 +30,7 @@ from kefu.channels.email.intake import message_process, message_store
 from kefu.channels.email.models import InboundMessage
 from kefu.channels.email.tests.factories import MailboxFactory, OutboundThreadFactory
 from kefu.contacts.tests.factories import ContactFactory
-from kefu.core import events
+from kefu.core.event_types import EventType
 from kefu.tickets.models import Attachment, Status, Thread, Ticket
 from kefu.tickets.tests.factories import TicketFactory
 
@@ -59,13 +59,9 @@ def _given_ticket(spec: dict[str, Any], sender: str, department) -> Ticket:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "scenario"), _scenarios())
-def test_corpus_intake(name, scenario, department, monkeypatch, django_capture_on_commit_callbacks):
+def test_corpus_intake(name, scenario, department, published, django_capture_on_commit_callbacks):
     raw = (CORPUS / f"{name}.eml").read_bytes()
     mailbox = MailboxFactory(address="support@kefu.test", department=department)
-    opened: list[dict[str, Any]] = []
-    monkeypatch.setitem(
-        events._subscribers, "mail.ticket_opened", [lambda _event, payload: opened.append(payload)]
-    )
     sender = scenario.get("sender", "alice@example.com")
     given = _given_ticket(scenario["given"]["ticket"], sender, department) if "given" in scenario else None
     tickets_before = Ticket.objects.count()
@@ -97,7 +93,7 @@ def test_corpus_intake(name, scenario, department, monkeypatch, django_capture_o
     elif outcome == "none":
         assert Ticket.objects.count() == tickets_before
     if "may_auto_reply" in expect:
-        assert opened == [
+        assert published(EventType.MAIL_TICKET_OPENED) == [
             {
                 "inbound_message_id": inbound.pk,
                 "mailbox_id": mailbox.pk,

@@ -46,38 +46,41 @@ def referenced_message_ids(parsed: ParsedMessage) -> list[str]:
     return list(dict.fromkeys(value for value in cleaned if value))[:MAX_REFERENCES]
 
 
-def _tickets(ticket_ids: list[int]) -> dict[int, Ticket]:
-    found = Ticket.objects.filter(pk__in=ticket_ids, deleted_at__isnull=True).select_related(
-        "contact", "status"
-    )
-    return {ticket.pk: ticket for ticket in found}
+_MATCH_COLUMNS = ("id", "contact_id", "account_id", "deleted_at")
+
+
+def _matched_ticket(values: tuple[object, ...]) -> Ticket:
+    """The matched ticket with the columns the intake needs (who may write to it); the tickets service
+    reads it again, locked, so reading it whole here would be a wasted statement. Any other column
+    is loaded on first use, as with ``only()``."""
+    return Ticket.from_db(None, list(_MATCH_COLUMNS), list(values))
 
 
 def ticket_by_message_ids(message_ids: list[str]) -> Ticket | None:
     if not message_ids:
         return None
     wanted = message_ids + [f"<{value}>" for value in message_ids]
-    # One statement for both tables; a thread's Message-ID wins over a raw message's (kind 0 before 1).
+    columns = [f"ticket__{column}" for column in _MATCH_COLUMNS]
+    # One statement for both tables and their tickets; a thread's Message-ID wins over a raw
+    # message's (kind 0 before 1). A trashed ticket is never a match.
     threads = (
-        Thread.objects.filter(message_id__in=wanted)
+        Thread.objects.filter(message_id__in=wanted, ticket__deleted_at__isnull=True)
         .annotate(kind=Value(0))
-        .values_list("kind", "message_id", "ticket_id")
+        .values_list("kind", "message_id", *columns)
     )
     raw_messages = (
-        InboundMessage.objects.filter(message_id__in=wanted, ticket__isnull=False)
+        InboundMessage.objects.filter(
+            message_id__in=wanted, ticket__isnull=False, ticket__deleted_at__isnull=True
+        )
         .annotate(kind=Value(1))
-        .values_list("kind", "message_id", "ticket_id")
+        .values_list("kind", "message_id", *columns)
     )
-    owner: dict[str, int] = {}
-    for _kind, message_id, ticket_id in sorted(threads.union(raw_messages, all=True), key=lambda row: row[0]):
-        owner.setdefault(message_id.strip("<>"), ticket_id)
-    if not owner:
-        return None
-    tickets = _tickets(list(set(owner.values())))
+    owner: dict[str, tuple[object, ...]] = {}
+    for row in sorted(threads.union(raw_messages, all=True), key=lambda row: row[0]):
+        owner.setdefault(row[1].strip("<>"), row[2:])
     for message_id in message_ids:
-        ticket = tickets.get(owner.get(message_id, 0))
-        if ticket is not None:
-            return ticket
+        if message_id in owner:
+            return _matched_ticket(owner[message_id])
     return None
 
 

@@ -312,10 +312,10 @@ def _screen(inbound: InboundMessage, parsed: ParsedMessage) -> Outcome | None:
 
 
 def _keep_in_cc(parsed: ParsedMessage, sender: Contact, *, our_addresses: set[str]) -> list[str]:
-    """Everyone else the message was addressed to stays on the ticket (at most the CC limit)."""
+    """Everyone else the message was addressed to stays on the ticket (if they all fit: see write.py)."""
     addresses = [a.address for a in (*parsed.to, *parsed.cc)]
     wanted = [a for a in dict.fromkeys(addresses) if a and a not in our_addresses and is_email(a)]
-    return [a for a in wanted if a != sender.email][: tickets.MAX_CC_CONTACTS]
+    return [a for a in wanted if a != sender.email]
 
 
 def _write(

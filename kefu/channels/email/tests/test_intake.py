@@ -12,6 +12,7 @@ from kefu.channels.email.models import InboundMessage
 from kefu.channels.email.tests.factories import BrandFactory, MailboxFactory, OutboundThreadFactory
 from kefu.channels.email.tests.mails import PNG, raw_mail
 from kefu.contacts.models import Contact
+from kefu.core.event_types import EventType
 from kefu.org.tests.factories import DepartmentFactory
 from kefu.tickets.models import Attachment, Thread, Ticket, TicketEvent
 
@@ -44,7 +45,6 @@ def test_store_refuses_a_message_over_the_limit(mailbox, settings):
 
 
 def test_a_new_message_opens_a_ticket_from_the_contact(ingest, mailbox, published):
-    opened = published("mail.ticket_opened")
     inbound = ingest(raw_mail())
     ticket = inbound.ticket
     thread = inbound.thread
@@ -58,7 +58,8 @@ def test_a_new_message_opens_a_ticket_from_the_contact(ingest, mailbox, publishe
     assert ticket.subject == "打印机无法连接网络"
     assert ticket.channel == "email"
     assert ticket.department == mailbox.department
-    assert ticket.description == ""
+    # The first message is the ticket's first inbound thread, and the description is its text.
+    assert ticket.description == "您好，打印机重启后仍然无法连接网络。"
     assert ticket.is_spam is False
     assert ticket.contact.email == "li.na@example.cn"
     assert ticket.contact.name == "李娜"
@@ -69,10 +70,26 @@ def test_a_new_message_opens_a_ticket_from_the_contact(ingest, mailbox, publishe
     assert thread.from_address == "li.na@example.cn"
     assert thread.body_html == "<p>您好，打印机重启后仍然无法连接网络。</p>"
     assert thread.full_html == ""
-    events = list(TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("action", "source"))
-    assert events == [("created", "email"), ("received", "email")]
-    assert TicketEvent.objects.get(ticket=ticket, action="created").actor_kind == "contact"
-    assert opened == [
+    assert thread.author_contact == ticket.contact
+    events = list(
+        TicketEvent.objects.filter(ticket=ticket).order_by("id").values_list("action", "field", "source")
+    )
+    assert events == [("ticket.created", "", "email")]
+    created = TicketEvent.objects.get(ticket=ticket, action="ticket.created")
+    assert created.actor_kind == "contact"
+    assert created.new_value["first_message"] == thread.pk
+    assert created.new_value["channel"] == "email"
+    assert created.new_value["contact"] == {
+        "id": ticket.contact_id,
+        "name": "李娜",
+        "email": "li.na@example.cn",
+    }
+    [announced] = published(EventType.TICKET_CREATED)
+    assert announced["ticket_id"] == ticket.pk
+    assert announced["actor"] == {"kind": "contact", "id": ticket.contact_id}
+    assert announced["source"] == "email"
+    assert announced["thread_id"] == thread.pk
+    assert published(EventType.MAIL_TICKET_OPENED) == [
         {
             "inbound_message_id": inbound.pk,
             "mailbox_id": inbound.mailbox_id,
@@ -111,7 +128,6 @@ def test_inline_images_become_attachments_shown_in_the_body(ingest):
 
 
 def test_cc_addresses_become_contacts_on_the_ticket(ingest, published):
-    cc_events = published("ticket.cc_added")
     inbound = ingest(
         raw_mail(to="support@kefu.test, 王芳 <wang.fang@example.cn>", cc="zhao@example.cn, support@kefu.test")
     )
@@ -122,9 +138,15 @@ def test_cc_addresses_become_contacts_on_the_ticket(ingest, published):
     ]
     assert Contact.objects.get(email="wang.fang@example.cn").name == ""
     assert inbound.thread.cc == ["zhao@example.cn", "support@kefu.test"]
-    assert TicketEvent.objects.filter(ticket=ticket, action="cc_added").count() == 2
-    cc_ids = list(ticket.cc_contacts.order_by("id").values_list("id", flat=True))
-    assert cc_events == [{"ticket_id": ticket.pk, "contact_ids": cc_ids, "source": "email"}]
+    # The people in CC are part of the ticket's initial state: one created change-set, no separate CC one.
+    cc = [{"id": c.pk, "email": c.email} for c in ticket.cc_contacts.order_by("id")]
+    assert [(e.action, e.field) for e in TicketEvent.objects.filter(ticket=ticket)] == [
+        ("ticket.created", "")
+    ]
+    assert TicketEvent.objects.get(ticket=ticket).new_value["cc_contacts"] == cc
+    [announced] = published(EventType.TICKET_CREATED)
+    assert {"field": "cc_contacts", "old": None, "new": cc} in announced["changes"]
+    assert published(EventType.TICKET_UPDATED) == []
 
 
 def test_the_same_message_id_twice_is_a_duplicate(ingest, department):
@@ -165,11 +187,11 @@ def test_processing_again_never_makes_a_second_ticket(ingest):
 
 
 def test_spam_opens_a_ticket_in_the_spam_view_and_is_never_answered(ingest, published):
-    opened = published("mail.ticket_opened")
     inbound = ingest(raw_mail(headers={"X-Spam-Flag": "YES"}))
     assert inbound.is_spam is True
     assert inbound.ticket.is_spam is True
-    assert opened[0]["may_auto_reply"] is False
+    [opened] = published(EventType.MAIL_TICKET_OPENED)
+    assert opened["may_auto_reply"] is False
 
 
 @pytest.mark.parametrize(
@@ -183,12 +205,11 @@ def test_spam_opens_a_ticket_in_the_spam_view_and_is_never_answered(ingest, publ
     ],
 )
 def test_machine_mail_is_imported_but_never_auto_answered(ingest, published, sender, headers):
-    opened = published("mail.ticket_opened")
     inbound = ingest(raw_mail(sender=sender, headers=headers))
     assert inbound.state == State.IMPORTED
     assert inbound.is_automated is True
     assert inbound.ticket is not None
-    assert opened == [
+    assert published(EventType.MAIL_TICKET_OPENED) == [
         {
             "inbound_message_id": inbound.pk,
             "mailbox_id": inbound.mailbox_id,
@@ -199,10 +220,10 @@ def test_machine_mail_is_imported_but_never_auto_answered(ingest, published, sen
 
 
 def test_auto_submitted_no_is_a_person(ingest, published):
-    opened = published("mail.ticket_opened")
     inbound = ingest(raw_mail(headers={"Auto-Submitted": "no"}))
     assert inbound.is_automated is False
-    assert opened[0]["may_auto_reply"] is True
+    [opened] = published(EventType.MAIL_TICKET_OPENED)
+    assert opened["may_auto_reply"] is True
 
 
 def test_a_sender_flooding_us_is_quarantined_after_twenty_messages(ingest):
@@ -218,7 +239,6 @@ def test_a_sender_flooding_us_is_quarantined_after_twenty_messages(ingest):
 
 
 def test_a_bounce_marks_our_reply_failed_and_opens_no_ticket(ingest, published):
-    opened = published("mail.ticket_opened")
     reply = OutboundThreadFactory(message_id="reply.42@kefu.test")
     raw = _delivery_report("reply.42@kefu.test")
     inbound = ingest(raw)
@@ -229,11 +249,15 @@ def test_a_bounce_marks_our_reply_failed_and_opens_no_ticket(ingest, published):
     assert inbound.is_automated is True
     assert reply.delivery_status == Thread.Delivery.FAILED
     assert reply.delivery_error == "5.1.1 smtp; 550 5.1.1 <nobody@example.cn>: user unknown"
-    event = TicketEvent.objects.get(ticket=reply.ticket, action="delivery_failed")
+    event = TicketEvent.objects.get(ticket=reply.ticket, action="ticket.delivery_updated")
     assert (event.actor_kind, event.source, event.field) == ("system", "email", "delivery_status")
+    assert event.old_value == "sent"
     assert event.new_value == {"thread_id": reply.pk, "status": "failed", "error": reply.delivery_error}
+    [announced] = published(EventType.TICKET_DELIVERY_UPDATED)
+    assert announced["thread_id"] == reply.pk
+    assert announced["changes"] == [{"field": "delivery_status", "old": "sent", "new": event.new_value}]
     assert Ticket.objects.count() == 1
-    assert opened == []
+    assert published(EventType.MAIL_TICKET_OPENED) == []
 
 
 def test_a_bounce_for_mail_we_never_sent_is_kept_as_a_report(ingest):
@@ -318,9 +342,43 @@ def _delivery_report(original_message_id: str) -> bytes:
     ).encode()
 
 
-def test_a_full_cc_list_does_not_stop_the_import(ingest, monkeypatch):
-    monkeypatch.setattr("kefu.tickets.services.cc.MAX_CC_CONTACTS", 1)
-    inbound = ingest(raw_mail(cc="wang@example.cn, zhao@example.cn"))
+@pytest.fixture
+def cc_limit_of_two(monkeypatch):
+    """The CC limit the service enforces, and the one the channel reads from it, both at 2."""
+    monkeypatch.setattr("kefu.tickets.services.cc.MAX_CC_CONTACTS", 2)
+    monkeypatch.setattr("kefu.tickets.services.MAX_CC_CONTACTS", 2)
+
+
+def test_a_full_cc_list_does_not_stop_the_import(ingest, cc_limit_of_two):
+    inbound = ingest(raw_mail(cc="wang@example.cn, zhao@example.cn, zhou@example.cn"))
     assert inbound.state == State.IMPORTED
     assert inbound.reason == "The ticket's CC list is full; nobody was added."
     assert inbound.ticket.cc_contacts.count() == 0
+    assert inbound.thread.cc == ["wang@example.cn", "zhao@example.cn", "zhou@example.cn"]
+
+
+def test_a_message_that_would_overfill_the_cc_of_its_ticket_is_still_added(ingest, cc_limit_of_two):
+    first = ingest(raw_mail(message_id="<first@example.cn>", cc="wang@example.cn"))
+    again = ingest(
+        raw_mail(
+            message_id="<second@example.cn>",
+            in_reply_to="<first@example.cn>",
+            cc="wang@example.cn, zhao@example.cn",
+        )
+    )
+    assert (again.state, again.reason) == (State.IMPORTED, "")
+    assert sorted(first.ticket.cc_contacts.values_list("email", flat=True)) == [
+        "wang@example.cn",
+        "zhao@example.cn",
+    ]
+    full = ingest(
+        raw_mail(
+            message_id="<third@example.cn>",
+            in_reply_to="<second@example.cn>",
+            cc="wang@example.cn, zhou@example.cn",
+        )
+    )
+    assert full.state == State.IMPORTED
+    assert full.reason == "The ticket's CC list is full; nobody was added."
+    assert full.thread.ticket == first.ticket
+    assert first.ticket.cc_contacts.count() == 2

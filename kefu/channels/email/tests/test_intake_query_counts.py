@@ -20,8 +20,8 @@ from kefu.core import catalog_cache
 
 pytestmark = pytest.mark.django_db
 
-NEW_TICKET = {"sqlite": 16, "postgresql": 17}
-REPLY = {"sqlite": 12, "postgresql": 13}
+NEW_TICKET = {"sqlite": 18, "postgresql": 19}
+REPLY = {"sqlite": 13, "postgresql": 15}
 
 
 def _process(raw: bytes, mailbox, capture) -> tuple[InboundMessage, list[str]]:

@@ -13,6 +13,7 @@ from kefu.channels.email.tests.factories import OutboundThreadFactory
 from kefu.channels.email.tests.mails import raw_mail
 from kefu.channels.email.threading import referenced_message_ids, subject_ticket_numbers
 from kefu.core.actors import Actor, Source
+from kefu.core.event_types import EventType
 from kefu.org.models import HelpdeskSettings
 from kefu.tickets.models import Status, Ticket, TicketEvent
 from kefu.tickets.services import ticket_delete, ticket_set_status
@@ -44,7 +45,6 @@ def _reply(**overrides) -> bytes:
 
 
 def test_in_reply_to_a_message_we_received_adds_a_thread(ingest, first, published):
-    opened = published("mail.ticket_opened")
     reply = ingest(_reply())
     assert reply.state == State.IMPORTED
     assert reply.ticket == first.ticket
@@ -52,7 +52,11 @@ def test_in_reply_to_a_message_we_received_adds_a_thread(ingest, first, publishe
     assert reply.thread.message_id == "second@example.cn"
     assert first.ticket.threads.count() == 2
     assert Ticket.objects.count() == 1
-    assert opened == []
+    assert [opened["inbound_message_id"] for opened in published(EventType.MAIL_TICKET_OPENED)] == [first.pk]
+    [received] = published(EventType.TICKET_MESSAGE_RECEIVED)
+    assert received["thread_id"] == reply.thread.pk
+    assert received["actor"] == {"kind": "contact", "id": first.ticket.contact_id}
+    assert received["changes"] == [{"field": "threads", "old": None, "new": {"id": reply.thread.pk}}]
 
 
 def test_quoted_history_is_kept_whole_beside_the_new_text(ingest, first):
@@ -121,9 +125,15 @@ def test_a_reply_to_a_recently_closed_ticket_reopens_it(ingest, first, mailbox):
     assert reply.ticket == ticket
     assert ticket.status.name == "新建"
     assert ticket.closed_at is None
-    reopened = TicketEvent.objects.filter(ticket=ticket, action="status_changed").order_by("id").last()
+    # The reopening is part of the message's change-set, not a change of its own.
+    received = TicketEvent.objects.filter(ticket=ticket, action="ticket.message_received")
+    assert sorted(received.values_list("field", flat=True)) == ["status", "threads"]
+    assert len({event.change_set for event in received}) == 1
+    reopened = received.get(field="status")
     assert (reopened.actor_kind, reopened.source) == ("contact", "email")
-    assert reopened.new_value["name"] == "新建"
+    closed = Status.objects.get(name="已关闭")
+    assert reopened.old_value == {"id": closed.pk, "name": "已关闭", "type": "closed"}
+    assert reopened.new_value == {"id": ticket.status_id, "name": "新建", "type": "open"}
 
 
 def test_the_reopen_status_is_the_first_open_status_in_order(ingest, first):
@@ -134,16 +144,20 @@ def test_the_reopen_status_is_the_first_open_status_in_order(ingest, first):
 
 
 def test_a_reply_long_after_closing_opens_a_follow_up(ingest, first, mailbox, published):
-    opened = published("mail.ticket_opened")
     _close(first.ticket, days_ago=mailbox.reopen_within_days + 1)
     reply = ingest(_reply())
     old = Ticket.objects.get(pk=first.ticket.pk)
     assert reply.ticket != old
     assert reply.ticket.follow_up_of == old
     assert old.status.name == "已关闭"
-    event = TicketEvent.objects.get(ticket=reply.ticket, action="follow_up")
-    assert event.new_value == {"id": old.pk, "number": old.number}
-    assert opened == [
+    assert reply.thread.ticket == reply.ticket
+    assert reply.thread == reply.ticket.threads.get()
+    event = TicketEvent.objects.get(ticket=reply.ticket)
+    assert (event.action, event.actor_kind, event.source) == ("ticket.created", "contact", "email")
+    assert event.new_value["follow_up_of"] == {"id": old.pk, "number": old.number}
+    assert event.new_value["first_message"] == reply.thread.pk
+    assert not TicketEvent.objects.filter(ticket=old, action="ticket.message_received").exists()
+    assert published(EventType.MAIL_TICKET_OPENED)[1:] == [
         {
             "inbound_message_id": reply.pk,
             "mailbox_id": reply.mailbox_id,
@@ -153,8 +167,8 @@ def test_a_reply_long_after_closing_opens_a_follow_up(ingest, first, mailbox, pu
     ]
 
 
-def test_a_reply_to_a_trashed_ticket_opens_a_new_one(ingest, first):
-    ticket_delete(actor=Actor.system(), source=Source.WEB, ticket=first.ticket)
+def test_a_reply_to_a_trashed_ticket_opens_a_new_one(ingest, first, admin_agent):
+    ticket_delete(actor=Actor.agent(admin_agent.user), source=Source.WEB, ticket=first.ticket)
     reply = ingest(_reply())
     assert reply.ticket != first.ticket
     assert reply.ticket.follow_up_of is None
