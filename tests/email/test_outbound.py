@@ -218,7 +218,7 @@ def test_permanent_failure_fails_at_once_and_the_agent_can_retry(
     assert thread.delivery_status == Thread.Delivery.FAILED
     assert thread.delivery_error == "550 5.7.1 Relaying denied"
     assert OutboundEmail.objects.get(thread=thread).attempts == 1
-    failed_event = TicketEvent.objects.filter(ticket=opened, action="delivery_failed").get()
+    failed_event = TicketEvent.objects.filter(ticket=opened, action="ticket.delivery_updated").get()
     assert failed_event.new_value["error"] == "550 5.7.1 Relaying denied"
 
     smtp_sink.refuse_with = ""

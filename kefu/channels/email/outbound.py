@@ -393,7 +393,9 @@ def outbound_retry(*, actor: Actor, source: Source, thread: Thread) -> Thread:
         OutboundEmail.objects.filter(pk=outbound.pk).update(
             claimed_at=None, attempts=0, queued_at=timezone.now()
         )
-        thread_delivery_update(actor=actor, source=source, thread=thread, status=Thread.Delivery.QUEUED)
+        # The delivery state is the sending flow's (the system's) to record; the agent's part is the
+        # retry itself, audited below.
+        _set_delivery(thread, Thread.Delivery.QUEUED)
         audit_record(
             actor=actor,
             source=source,
