@@ -65,6 +65,13 @@ class TicketFieldsIn(InputSchema):
 
 class TicketCreateIn(TicketFieldsIn):
     subject: text(255, min_length=1) = Field(examples=["打印机无法连接网络"])  # type: ignore[valid-type]
+    description: text(200_000, min_length=1) = Field(  # type: ignore[valid-type]
+        description=(
+            "The customer's first message (plain text or HTML). It becomes the ticket's first thread, "
+            "an inbound message from the contact, and the ticket's description."
+        ),
+        examples=["打印机无法连接 Wi-Fi，重启后仍然不行。"],
+    )
     department_id: Id
     contact: ContactRefIn | None = None
 

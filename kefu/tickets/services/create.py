@@ -125,6 +125,23 @@ def first_message(data: TicketCreateInput) -> MessageInput:
     return MessageInput(body=data.description)
 
 
+def _clean_first_message(data: TicketCreateInput, message: MessageInput) -> tuple[str, str, list[str]]:
+    """The cleaned first message; a description that cleans to nothing is refused as ``description``.
+
+    The text of a ticket without a ``message`` is its ``description``: an error about it must name the
+    field the client sent (an HTML description such as ``<p> </p>`` is blank once sanitised).
+    """
+    try:
+        return clean_message(message)
+    except ValidationFailed as error:
+        if data.message is not None or "body" not in error.fields:
+            raise
+        reason = error.fields["body"]
+        if reason == _("This field is required."):
+            reason = _("Write the customer's message.")
+        raise ValidationFailed(_("The ticket is not valid."), fields={"description": reason}) from None
+
+
 def initial_state(ticket: Ticket, thread: Thread, tags: list[str]) -> dict[str, Any]:
     """Everything a rule, a metric or the timeline needs to know about a ticket as it was opened."""
     follow_up = ticket.follow_up_of
@@ -160,7 +177,7 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
     """
     raw = _checked_fields(actor, data)
     message = first_message(data)
-    body_html, body_text, cc = clean_message(message)
+    body_html, body_text, cc = _clean_first_message(data, message)
     values = _ticket_values(actor, source, data, raw)
     files = [check_file(file) for file in message.files]
     keep_in_cc = message.keep_in_cc if message.keep_in_cc is not None else cc
@@ -179,7 +196,8 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
             created_at=created_at,
             updated_at=created_at,
             is_spam=data.is_spam,
-            description=body_text,
+            # Sanitised HTML, as ``ticket_update`` stores it: the console shows the description as HTML.
+            description=body_html,
             **values,
         )
         if ticket.status.status_type == StatusType.CLOSED:

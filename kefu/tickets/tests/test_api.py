@@ -234,10 +234,54 @@ def test_create_with_a_contact_id_answers_the_ticket(api, department, contact, a
         {},
     )
     assert body["closed_at"] is None
-    assert list(ticket.events.order_by("id").values_list("action", "source", "actor_id")) == [
-        ("created", "api", agent.user.pk),
-        ("assigned", "api", agent.user.pk),
-    ]
+    event = ticket.events.get()
+    assert (event.action, event.field, event.source, event.actor_id) == (
+        "ticket.created",
+        "",
+        "api",
+        agent.user.pk,
+    )
+    assert event.new_value["assignee"] == {"id": agent.user.pk, "name": "张伟"}
+    # The description is the customer's first message: the ticket's first thread, from the contact.
+    thread = ticket.threads.get()
+    assert (thread.direction, thread.channel, thread.author_contact_id, thread.author_user_id) == (
+        "in",
+        "api",
+        contact.pk,
+        None,
+    )
+    assert (thread.body_html, thread.body_text) == ("<p>重启后仍然不行。</p>", "重启后仍然不行。")
+    assert event.new_value["first_message"] == thread.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("description", ["", "   ", "<p> </p>", "<script>x</script>", None])
+def test_a_create_without_the_customers_message_is_422_naming_description(
+    api, department, contact, description
+):
+    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}
+    error = error_of(api.post_json(URL, {**payload, "description": description}), 422)
+    assert (error["code"], set(error["fields"])) == ("validation_failed", {"description"})
+    assert not Ticket.objects.exists()
+    assert not Thread.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_blank_description_is_refused_with_the_services_reason(api, department, contact):
+    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "description": " "}
+    error = error_of(api.post_json(URL, payload), 422)
+    assert error == {
+        "code": "validation_failed",
+        "message": "The ticket is not valid.",
+        "fields": {"description": "Write the customer's message."},
+    }
+
+
+@pytest.mark.django_db
+def test_the_schema_requires_the_customers_first_message(api):
+    schema = api.get("/api/v1/openapi.json").json()["components"]["schemas"]["TicketCreateIn"]
+    assert "description" in schema["required"]
+    assert "first message" in schema["properties"]["description"]["description"]
 
 
 @pytest.mark.django_db
@@ -246,6 +290,7 @@ def test_create_with_an_unknown_email_creates_the_contact(api, department):
         URL,
         {
             "subject": "发票",
+            "description": "重启后仍然不行。",
             "department_id": department.pk,
             "contact": {"email": "Li.Lei@Example.CN", "name": "李雷"},
         },
@@ -262,6 +307,7 @@ def test_create_with_a_known_email_matches_it_whatever_its_case(api, department,
         URL,
         {
             "subject": "发票",
+            "description": "重启后仍然不行。",
             "department_id": department.pk,
             "contact": {"email": "WANG.Fang@example.CN", "name": "x"},
         },
@@ -277,7 +323,13 @@ def test_the_contact_of_an_account_brings_the_account(api, department):
     account = AccountFactory()
     contact = ContactFactory(account=account)
     response = api.post_json(
-        URL, {"subject": "发票", "department_id": department.pk, "contact_id": contact.pk}
+        URL,
+        {
+            "subject": "发票",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+        },
     )
     assert response.status_code == 201
     assert response.json()["account_id"] == account.pk
@@ -301,7 +353,14 @@ def test_create_takes_status_and_priority_by_name_or_id(api, department, contact
         model = Status if field.startswith("status") else Priority
         value = model.objects.get(name=value).pk
     response = api.post_json(
-        URL, {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, field: value}
+        URL,
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+            field: value,
+        },
     )
     assert response.status_code == 201, response.content
     name = field.removesuffix("_id")
@@ -313,7 +372,14 @@ def test_create_takes_status_and_priority_by_name_or_id(api, department, contact
 @pytest.mark.django_db
 def test_creating_a_closed_ticket_sets_closed_at(api, department, contact):
     response = api.post_json(
-        URL, {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "status": "Closed"}
+        URL,
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+            "status": "Closed",
+        },
     )
     assert response.status_code == 201
     ticket = Ticket.objects.get()
@@ -327,6 +393,7 @@ def test_create_with_tags_trims_and_deduplicates_them(api, department, contact):
         URL,
         {
             "subject": "x",
+            "description": "重启后仍然不行。",
             "department_id": department.pk,
             "contact_id": contact.pk,
             "tags": ["打印机", " wifi ", "WiFi", "VIP"],
@@ -356,6 +423,7 @@ def test_create_with_valid_custom_fields_stores_their_clean_values(api, departme
         URL,
         {
             "subject": "x",
+            "description": "重启后仍然不行。",
             "department_id": department.pk,
             "contact_id": contact.pk,
             "custom_fields": {"order_no": "SO-1", "model": "M2", "qty": "3"},
@@ -381,7 +449,13 @@ def test_create_with_valid_custom_fields_stores_their_clean_values(api, departme
 def test_invalid_custom_fields_are_422_naming_each(api, department, contact, custom_fields, values, fields):
     response = api.post_json(
         URL,
-        {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "custom_fields": values},
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+            "custom_fields": values,
+        },
     )
     error = error_of(response, 422)
     assert error["code"] == "validation_failed"
@@ -391,7 +465,12 @@ def test_invalid_custom_fields_are_422_naming_each(api, department, contact, cus
 
 @pytest.mark.django_db
 def test_the_same_idempotency_key_and_body_answers_the_same_ticket_once(api, department, contact):
-    payload = {"subject": "重复提交", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "重复提交",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     first = api.post_json(URL, payload, headers={"Idempotency-Key": "abc-1"})
     second = api.post_json(URL, payload, headers={"Idempotency-Key": "abc-1"})
     assert first.status_code == second.status_code == 201
@@ -406,7 +485,12 @@ def test_the_same_idempotency_key_and_body_answers_the_same_ticket_once(api, dep
 
 @pytest.mark.django_db
 def test_the_same_idempotency_key_with_another_body_is_409(api, department, contact):
-    payload = {"subject": "重复提交", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "重复提交",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     assert api.post_json(URL, payload, headers={"Idempotency-Key": "abc"}).status_code == 201
     error = error_of(
         api.post_json(URL, {**payload, "subject": "别的"}, headers={"Idempotency-Key": "abc"}), 409
@@ -419,7 +503,12 @@ def test_the_same_idempotency_key_with_another_body_is_409(api, department, cont
 @pytest.mark.django_db
 def test_idempotency_keys_belong_to_one_user(api_client_for, agent, department, contact):
     second_agent = AgentFactory(departments=[department])
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     first = api_client_for(agent).post_json(URL, payload, headers={"Idempotency-Key": "k"})
     second = api_client_for(second_agent).post_json(URL, payload, headers={"Idempotency-Key": "k"})
     assert first.status_code == second.status_code == 201
@@ -429,7 +518,13 @@ def test_idempotency_keys_belong_to_one_user(api_client_for, agent, department, 
 
 @pytest.mark.django_db
 def test_a_failed_request_does_not_burn_its_idempotency_key(api, department, contact):
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "status": "bogus"}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+        "status": "bogus",
+    }
     assert error_of(api.post_json(URL, payload, headers={"Idempotency-Key": "k"}), 422)["fields"] == {
         "status": "Unknown status."
     }
@@ -441,7 +536,12 @@ def test_a_failed_request_does_not_burn_its_idempotency_key(api, department, con
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", ["", "   ", "k" * 256])
 def test_a_malformed_idempotency_key_is_422(api, department, contact, key):
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     error = error_of(api.post_json(URL, payload, headers={"Idempotency-Key": key}), 422)
     assert set(error["fields"]) == {"Idempotency-Key"}
     assert not Ticket.objects.exists()
@@ -493,7 +593,13 @@ BAD_CREATES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("change", "field"), BAD_CREATES, ids=[field for _c, field in BAD_CREATES])
 def test_bad_input_to_create_is_422_naming_the_field(api, department, contact, change, field):
-    payload = {"subject": "打印机", "department_id": department.pk, "contact_id": contact.pk, **change}
+    payload = {
+        "subject": "打印机",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+        **change,
+    }
     if "contact" in change:
         payload.pop("contact_id")
     if field.startswith(("status", "priority")):
@@ -520,7 +626,13 @@ def test_sla_due_times_are_read_only(api, department, contact, ticket, language,
     before = snapshot_db(ticket)
     created = api.post_json(
         URL,
-        {"subject": "打印机", "department_id": department.pk, "contact_id": contact.pk, field: None},
+        {
+            "subject": "打印机",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+            field: None,
+        },
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert (created.status_code, created.json()) == (422, expected)
@@ -548,9 +660,14 @@ def test_sla_due_times_are_still_read(api, department):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("missing", ["subject", "department_id"])
+@pytest.mark.parametrize("missing", ["subject", "department_id", "description"])
 def test_missing_required_fields_are_named(api, department, contact, missing):
-    payload = {"subject": "打印机", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "打印机",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     del payload[missing]
     error = error_of(api.post_json(URL, payload), 422)
     assert set(error["fields"]) == {missing}
@@ -558,7 +675,12 @@ def test_missing_required_fields_are_named(api, department, contact, missing):
 
 @pytest.mark.django_db
 def test_create_without_any_contact_names_contact_id(api, department):
-    error = error_of(api.post_json(URL, {"subject": "x", "department_id": department.pk}), 422)
+    error = error_of(
+        api.post_json(
+            URL, {"subject": "x", "description": "重启后仍然不行。", "department_id": department.pk}
+        ),
+        422,
+    )
     assert set(error["fields"]) == {"contact_id"}
     assert not Ticket.objects.exists()
 
@@ -566,7 +688,15 @@ def test_create_without_any_contact_names_contact_id(api, department):
 @pytest.mark.django_db
 def test_create_in_a_department_the_agent_does_not_work_in_is_422(api, other_department, contact):
     error = error_of(
-        api.post_json(URL, {"subject": "x", "department_id": other_department.pk, "contact_id": contact.pk}),
+        api.post_json(
+            URL,
+            {
+                "subject": "x",
+                "description": "重启后仍然不行。",
+                "department_id": other_department.pk,
+                "contact_id": contact.pk,
+            },
+        ),
         422,
     )
     assert set(error["fields"]) == {"department_id"}
@@ -577,6 +707,7 @@ def test_create_in_a_department_the_agent_does_not_work_in_is_422(api, other_dep
 def test_create_reports_every_bad_field_at_once(api, department, contact):
     payload = {
         "subject": "x",
+        "description": "重启后仍然不行。",
         "department_id": department.pk,
         "contact_id": 987654,
         "assignee_id": 987654,
@@ -607,6 +738,7 @@ def test_an_assignee_who_is_not_an_agent_is_422(api, department, contact):
     user = UserFactory()
     payload = {
         "subject": "x",
+        "description": "重启后仍然不行。",
         "department_id": department.pk,
         "contact_id": contact.pk,
         "assignee_id": user.pk,
@@ -618,6 +750,7 @@ def test_an_assignee_who_is_not_an_agent_is_422(api, department, contact):
 def test_an_assignee_from_another_department_is_422(api, department, contact, other_agent):
     payload = {
         "subject": "x",
+        "description": "重启后仍然不行。",
         "department_id": department.pk,
         "contact_id": contact.pk,
         "assignee_id": other_agent.user.pk,
@@ -628,7 +761,13 @@ def test_an_assignee_from_another_department_is_422(api, department, contact, ot
 @pytest.mark.django_db
 def test_a_team_of_another_department_is_422(api, department, other_department, contact):
     team = TeamFactory(department=other_department)
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "team_id": team.pk}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+        "team_id": team.pk,
+    }
     assert set(error_of(api.post_json(URL, payload), 422)["fields"]) == {"team_id"}
 
 
@@ -1150,11 +1289,12 @@ def test_a_reply_goes_to_the_contact_by_default(api, ticket, agent):
         f"{URL}/{ticket.pk}/threads", {"body": "您好，\n\n请重启路由器。", "cc": ["Boss@Example.cn"]}
     )
     assert response.status_code == 201, response.content
-    thread = Thread.objects.get()
+    first_message = Thread.objects.get(direction=Thread.Direction.INBOUND)
+    thread = Thread.objects.get(direction=Thread.Direction.OUTBOUND)
     assert response.json() == {
         "id": thread.pk,
         "direction": "out",
-        "channel": "web",
+        "channel": "email",
         "author_user_id": agent.user.pk,
         "author_contact_id": None,
         "from_address": "",
@@ -1171,7 +1311,9 @@ def test_a_reply_goes_to_the_contact_by_default(api, ticket, agent):
     assert ticket.first_responded_at == thread.created_at
     listed = api.get(f"{URL}/{ticket.pk}/threads")
     assert listed.status_code == 200
-    assert listed.json() == {"items": [response.json()], "next_cursor": None}
+    assert [item["id"] for item in listed.json()["items"]] == [first_message.pk, thread.pk]
+    assert listed.json()["items"][1] == response.json()
+    assert listed.json()["next_cursor"] is None
 
 
 @pytest.mark.django_db
@@ -1216,7 +1358,7 @@ def test_a_reply_carries_uploaded_attachments(api, ticket):
         f"{URL}/{ticket.pk}/threads", {"body": "见附件", "attachment_ids": [attachment_id]}
     )
     assert response.status_code == 201, response.content
-    thread = Thread.objects.get()
+    thread = Thread.objects.get(direction=Thread.Direction.OUTBOUND)
     attachment = Attachment.objects.get()
     assert response.json()["attachments"] == [
         {
@@ -1233,7 +1375,7 @@ def test_a_reply_carries_uploaded_attachments(api, ticket):
         f"{URL}/{ticket.pk}/threads", {"body": "再发一次", "attachment_ids": [attachment_id]}
     )
     assert set(error_of(again, 422)["fields"]) == {"attachment_ids"}
-    assert Thread.objects.count() == 1
+    assert Thread.objects.filter(direction=Thread.Direction.OUTBOUND).count() == 1
 
 
 @pytest.mark.django_db
@@ -1251,7 +1393,7 @@ def test_reply_is_idempotent(api, ticket):
     second = api.post_json(f"{URL}/{ticket.pk}/threads", {"body": "hi"}, headers={"Idempotency-Key": "r1"})
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
-    assert Thread.objects.count() == 1
+    assert Thread.objects.filter(direction=Thread.Direction.OUTBOUND).count() == 1
 
 
 @pytest.mark.django_db
@@ -1322,19 +1464,21 @@ def test_threads_and_comments_paginate_oldest_first(api, ticket):
     for i in range(3):
         assert api.post_json(f"{URL}/{ticket.pk}/threads", {"body": f"回复{i}"}).status_code == 201
         assert api.post_json(f"{URL}/{ticket.pk}/comments", {"body": f"备注{i}"}).status_code == 201
-    for kind, word in (("threads", "回复"), ("comments", "备注")):
+    # The customer's first message opens the conversation.
+    for kind, expected in (
+        ("threads", ["按照说明书操作后仍然连不上。", "回复0", "回复1", "回复2"]),
+        ("comments", ["备注0", "备注1", "备注2"]),
+    ):
         first = api.get(f"{URL}/{ticket.pk}/{kind}", {"limit": 2}).json()
         second = api.get(f"{URL}/{ticket.pk}/{kind}", {"limit": 2, "cursor": first["next_cursor"]}).json()
-        assert [item["body_text"] for item in first["items"] + second["items"]] == [
-            f"{word}{i}" for i in range(3)
-        ]
+        assert [item["body_text"] for item in first["items"] + second["items"]] == expected
         assert second["next_cursor"] is None
         assert error_of(api.get(f"{URL}/{ticket.pk}/{kind}", {"cursor": "nope"}), 400)["code"] == "bad_cursor"
         assert "limit" in error_of(api.get(f"{URL}/{ticket.pk}/{kind}", {"limit": 101}), 422)["fields"]
 
 
 @pytest.mark.django_db
-def test_history_lists_every_change_in_order(api, admin_agent, agent, create_ticket):
+def test_history_lists_every_change_in_order(api, admin_agent, agent, create_ticket, department):
     ticket = create_ticket()
     url = f"{URL}/{ticket.pk}"
     assert api.patch_json(url, {"priority": "高", "assignee_id": agent.user.pk}).status_code == 200
@@ -1349,21 +1493,63 @@ def test_history_lists_every_change_in_order(api, admin_agent, agent, create_tic
     items = response.json()["items"]
     high, medium = Priority.objects.get(name="高"), Priority.objects.get(name="中")
     new, closed = Status.objects.get(name="新建"), Status.objects.get(name="已关闭")
+    first_message = Thread.objects.get(direction=Thread.Direction.INBOUND)
+    reply = Thread.objects.get(direction=Thread.Direction.OUTBOUND)
+    ticket.refresh_from_db()
+    created_state = {
+        "number": ticket.number,
+        "subject": "打印机无法连接网络",
+        "status": {"id": new.pk, "name": "新建", "type": "open"},
+        "priority": {"id": medium.pk, "name": "中"},
+        "department": {"id": department.pk, "name": "售后服务"},
+        "team": None,
+        "assignee": None,
+        "channel": "web",
+        "contact": {"id": ticket.contact_id, "name": "王芳", "email": "wang.fang@example.cn"},
+        "account": None,
+        "brand": None,
+        "parent": None,
+        "follow_up_of": None,
+        "category": "",
+        "sub_category": "",
+        "product": "",
+        "language": "",
+        "tags": [],
+        "custom_fields": {},
+        "first_message": first_message.pk,
+        "cc_contacts": [],
+        "attachments": [],
+    }
     assert [(e["action"], e["field"], e["old_value"], e["new_value"]) for e in items] == [
-        ("created", "", None, {"number": ticket.number, "subject": "打印机无法连接网络"}),
-        ("assigned", "assignee", None, {"id": agent.user.pk, "name": "张伟"}),
-        ("updated", "priority", {"id": medium.pk, "name": "中"}, {"id": high.pk, "name": "高"}),
-        ("status_changed", "status", {"id": new.pk, "name": "新建"}, {"id": closed.pk, "name": "已关闭"}),
-        ("replied", "threads", None, {"id": Thread.objects.get().pk}),
-        ("commented", "comments", None, {"id": Comment.objects.get().pk, "public": False}),
-        ("tagged", "tags", None, "打印机"),
-        ("followed", "followers", None, {"id": agent.user.pk, "name": "张伟"}),
-        ("attachment_added", "attachments", None, {"id": Attachment.objects.get().pk, "name": "log.txt"}),
+        ("ticket.created", "", None, created_state),
+        ("ticket.updated", "assignee", None, {"id": agent.user.pk, "name": "张伟"}),
+        ("ticket.updated", "priority", {"id": medium.pk, "name": "中"}, {"id": high.pk, "name": "高"}),
+        (
+            "ticket.updated",
+            "status",
+            {"id": new.pk, "name": "新建", "type": "open"},
+            {"id": closed.pk, "name": "已关闭", "type": "closed"},
+        ),
+        ("ticket.replied", "threads", None, {"id": reply.pk}),
+        ("ticket.replied", "first_responded_at", None, ticket.first_responded_at.isoformat()),
+        ("ticket.commented", "comments", None, {"id": Comment.objects.get().pk, "public": False}),
+        ("ticket.updated", "tags", [], ["打印机"]),
+        ("ticket.followed", "followers", None, {"id": agent.user.pk, "name": "张伟"}),
+        (
+            "ticket.attachment_added",
+            "attachments",
+            None,
+            {"id": Attachment.objects.get().pk, "name": "log.txt"},
+        ),
     ]
     assert [(e["actor_kind"], e["actor_id"], e["source"]) for e in items] == [("system", None, "import")] + [
         ("agent", agent.user.pk, "api")
-    ] * 8
+    ] * 9
     assert items[1]["actor_name"] == "张伟"
+    # The rows of one change-set share its id; each change-set has its own.
+    change_sets = list(TicketEvent.objects.order_by("id").values_list("change_set", flat=True))
+    assert change_sets[1] == change_sets[2] and change_sets[4] == change_sets[5]
+    assert len(set(change_sets)) == 8
     event = TicketEvent.objects.order_by("id").first()
     assert items[0] == {
         "id": event.pk,
@@ -1372,10 +1558,10 @@ def test_history_lists_every_change_in_order(api, admin_agent, agent, create_tic
         "actor_id": None,
         "actor_name": "system",
         "source": "import",
-        "action": "created",
+        "action": "ticket.created",
         "field": "",
         "old_value": None,
-        "new_value": {"number": ticket.number, "subject": "打印机无法连接网络"},
+        "new_value": created_state,
     }
 
 
@@ -1488,7 +1674,7 @@ def test_tags_are_added_and_removed(api, create_ticket):
     assert response.json()["tags"] == ["vip", "新"]
     assert response.json() == expected_ticket(ticket)
     events = list(ticket.events.filter(field="tags").values_list("action", "old_value", "new_value"))
-    assert events == [("tagged", None, "新"), ("untagged", "旧", None)]
+    assert events == [("ticket.updated", ["vip", "旧"], ["vip", "新"])]
 
 
 @pytest.mark.django_db
@@ -1513,10 +1699,16 @@ def test_follow_and_unfollow(api, ticket, agent):
     assert api.post_json(f"{URL}/{ticket.pk}/followers", {}).status_code == 204
     assert list(ticket.followers.values_list("pk", flat=True)) == [agent.user.pk]
     assert api.post_json(f"{URL}/{ticket.pk}/followers", {}).status_code == 204
-    assert ticket.events.filter(action="followed").count() == 1
+    me = {"id": agent.user.pk, "name": "张伟"}
+    events = ticket.events.filter(action="ticket.followed").order_by("id")
+    assert list(events.values_list("field", "old_value", "new_value")) == [("followers", None, me)]
     response = api.delete(f"{URL}/{ticket.pk}/followers", data="{}", content_type="application/json")
     assert response.status_code == 204
     assert not ticket.followers.exists()
+    assert list(events.values_list("field", "old_value", "new_value")) == [
+        ("followers", None, me),
+        ("followers", me, None),
+    ]
 
 
 @pytest.mark.django_db
@@ -1605,7 +1797,15 @@ def test_a_user_without_an_agent_profile_sees_no_tickets(
     for method, url, payload in attempts(ticket, attachment):
         assert error_of(send(client, method, url, payload), 404)["code"] == "not_found", (method, url)
     assert snapshot_db(ticket) == before
-    create = client.post_json(URL, {"subject": "x", "department_id": department.pk, "contact_id": contact.pk})
+    create = client.post_json(
+        URL,
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+        },
+    )
     assert error_of(create, 403)["code"] == "permission_denied"
     assert Ticket.objects.count() == 1
 
@@ -1628,7 +1828,15 @@ def test_a_light_agent_reads_and_adds_internal_notes_only(
         client.post_json(f"{base}/tags", {"add": ["x"]}),
         client.delete(base),
         client.post_json(f"{base}/followers", {"user_id": AgentFactory(departments=[department]).user.pk}),
-        client.post_json(URL, {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}),
+        client.post_json(
+            URL,
+            {
+                "subject": "x",
+                "description": "重启后仍然不行。",
+                "department_id": department.pk,
+                "contact_id": contact.pk,
+            },
+        ),
     ]
     for response in denied:
         assert error_of(response, 403)["code"] == "permission_denied"
@@ -1650,7 +1858,15 @@ def test_an_administrator_works_in_every_department(admin_api, create_ticket, ot
     assert admin_api.post_json(f"{URL}/{ticket.pk}/threads", {"body": "好的"}).status_code == 201
     dept = DepartmentFactory()
     contact = ContactFactory()
-    created = admin_api.post_json(URL, {"subject": "x", "department_id": dept.pk, "contact_id": contact.pk})
+    created = admin_api.post_json(
+        URL,
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": dept.pk,
+            "contact_id": contact.pk,
+        },
+    )
     assert created.status_code == 201
     assert created.json()["department_id"] == dept.pk
 
@@ -1697,7 +1913,13 @@ def test_a_parent_ticket_of_another_department_is_unknown(
     mine = create_ticket()
     created = api.post_json(
         URL,
-        {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "parent_id": hidden.pk},
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+            "parent_id": hidden.pk,
+        },
     )
     assert set(error_of(created, 422)["fields"]) == {"parent_id"}
     patched = api.patch_json(f"{URL}/{mine.pk}", {"parent_id": hidden.pk})
@@ -1705,7 +1927,14 @@ def test_a_parent_ticket_of_another_department_is_unknown(
     mine.refresh_from_db()
     assert mine.parent_id is None
     child = api.post_json(
-        URL, {"subject": "x", "department_id": department.pk, "contact_id": contact.pk, "parent_id": mine.pk}
+        URL,
+        {
+            "subject": "x",
+            "description": "重启后仍然不行。",
+            "department_id": department.pk,
+            "contact_id": contact.pk,
+            "parent_id": mine.pk,
+        },
     )
     assert child.status_code == 201
     assert child.json()["parent_id"] == mine.pk
@@ -1714,7 +1943,12 @@ def test_a_parent_ticket_of_another_department_is_unknown(
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", ["a\x00b", "\x1b[2J"])
 def test_control_characters_in_an_idempotency_key_are_422(api, department, contact, key):
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     error = error_of(api.post_json(URL, payload, headers={"Idempotency-Key": key}), 422)
     assert set(error["fields"]) == {"Idempotency-Key"}
     assert not Ticket.objects.exists()
@@ -1807,6 +2041,7 @@ def attach_to(ticket):
 def test_a_custom_field_value_no_database_can_store_is_422(api, department, contact, custom_fields, value):
     payload = {
         "subject": "x",
+        "description": "重启后仍然不行。",
         "department_id": department.pk,
         "contact_id": contact.pk,
         "custom_fields": {"order_no": value},
@@ -1845,7 +2080,12 @@ def test_a_write_without_a_key_is_401_even_where_csrf_is_enforced(
     api_client_for, department, contact, headers
 ):
     client = type(api_client_for(None))(None, enforce_csrf_checks=True)
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     error = error_of(client.post_json(URL, payload, headers=headers), 401)
     assert error["code"] == "unauthenticated"
     assert not Ticket.objects.exists()
@@ -1860,7 +2100,12 @@ def test_a_signed_in_session_works_and_its_writes_need_the_csrf_token(
     client = type(api_client_for(None))(None, enforce_csrf_checks=True)
     assert client.login(username=agent.user.email, password=PASSWORD)
     assert client.get(URL).status_code == 200
-    payload = {"subject": "x", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "x",
+        "description": "重启后仍然不行。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     error = error_of(client.post_json(URL, payload), 403)
     assert error["code"] == "permission_denied"
     assert not Ticket.objects.exists()

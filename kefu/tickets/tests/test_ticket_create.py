@@ -7,6 +7,7 @@ from kefu.contacts.models import Contact
 from kefu.contacts.tests.factories import AccountFactory, ContactFactory
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.core.models import AuditEntry
 from kefu.org.tests.factories import AgentFactory
 from kefu.tickets.inputs import ContactRef, TicketCreateInput
@@ -17,6 +18,7 @@ from kefu.tickets.services import ticket_create
 def _input(department, **overrides):
     values = {
         "subject": "退款申请",
+        "description": "订单已取消，请退款。",
         "department_id": department.pk,
         "contact": ContactRef(email="Li.Lei@Example.CN", name="李雷"),
     }
@@ -26,7 +28,7 @@ def _input(department, **overrides):
 
 @pytest.mark.django_db
 def test_create_numbers_the_ticket_logs_it_and_publishes_after_commit(
-    agent, department, django_capture_on_commit_callbacks
+    agent, department, django_capture_on_commit_callbacks, published
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         ticket = ticket_create(actor=Actor.agent(agent.user), source=Source.API, data=_input(department))
@@ -35,15 +37,25 @@ def test_create_numbers_the_ticket_logs_it_and_publishes_after_commit(
     assert (ticket.status.name, ticket.priority.name, ticket.channel) == ("新建", "中", "web")
     assert ticket.contact.email == "li.lei@example.cn"
     event = TicketEvent.objects.get(ticket=ticket)
-    assert (event.action, event.actor_kind, event.actor_id, event.source) == (
-        "created",
+    assert (event.action, event.field, event.actor_kind, event.actor_id, event.source) == (
+        "ticket.created",
+        "",
         "agent",
         agent.user.pk,
         "api",
     )
-    assert event.new_value == {"number": 1, "subject": "退款申请"}
+    assert (event.new_value["number"], event.new_value["subject"]) == (1, "退款申请")
+    assert event.new_value["first_message"] == ticket.threads.get().pk
+    assert event.caused_by == ""
     audit = AuditEntry.objects.get(object_type="tickets.ticket", object_id=ticket.pk)
     assert audit.action == "ticket.created"
+    [payload] = published(EventType.TICKET_CREATED)
+    assert (payload["ticket_id"], payload["change_set"], payload["actor"]) == (
+        ticket.pk,
+        event.change_set,
+        {"kind": "agent", "id": agent.user.pk},
+    )
+    assert [change["field"] for change in payload["changes"]] == list(event.new_value)
     assert len(callbacks) == 1
 
 
@@ -110,7 +122,12 @@ def test_the_assignee_must_work_in_the_department(create_ticket, other_agent, ag
 
     ticket = create_ticket(assignee_id=agent.user.pk)
     assert ticket.assignee == agent.user
-    assert list(ticket.events.values_list("action", flat=True)) == ["created", "assigned"]
+    # The assignee is part of the created state: no separate assignment event.
+    event = ticket.events.get()
+    assert (event.action, event.new_value["assignee"]) == (
+        "ticket.created",
+        {"id": agent.user.pk, "name": agent.user.name},
+    )
 
 
 @pytest.mark.django_db
@@ -162,3 +179,14 @@ def test_a_supervisor_of_two_departments_may_create_in_either(department, other_
         actor=Actor.agent(supervisor.user), source=Source.WEB, data=_input(other_department)
     )
     assert ticket.department == other_department
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("description", ["", "   ", "<p> </p>"])
+def test_a_ticket_without_the_customers_message_is_refused_naming_description(agent, department, description):
+    with pytest.raises(ValidationFailed) as excinfo:
+        ticket_create(
+            actor=Actor.agent(agent.user), source=Source.API, data=_input(department, description=description)
+        )
+    assert excinfo.value.fields == {"description": "Write the customer's message."}
+    assert (Ticket.objects.count(), TicketEvent.objects.count()) == (0, 0)
