@@ -70,7 +70,9 @@ def ticket_cc_add(
     The requester is never their own CC.
     """
     authorize(actor, ticket, TICKET_CC)
+    # The room for more is checked against the locked row: a refusal must leave a caller's transaction
+    # (the email intake's) usable, hence the savepoint.
     with ticket_change(
-        actor=actor, source=source, ticket=ticket, event_type=EventType.TICKET_UPDATED
+        actor=actor, source=source, ticket=ticket, event_type=EventType.TICKET_UPDATED, savepoint=True
     ) as change:
         return add_cc_contacts(change, contacts)

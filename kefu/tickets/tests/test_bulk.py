@@ -34,7 +34,7 @@ def test_assign_three_tickets_records_one_event_each(agent, other_agent, departm
     for ticket in tickets:
         ticket.refresh_from_db()
         assert ticket.assignee_id == agent.user.pk
-    assigned = TicketEvent.objects.filter(action="assigned", field="assignee", source="web")
+    assigned = TicketEvent.objects.filter(action="ticket.updated", field="assignee", source="web")
     assert sorted(assigned.values_list("ticket_id", flat=True)) == sorted(t.pk for t in tickets)
 
 

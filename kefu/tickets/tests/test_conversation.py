@@ -4,6 +4,7 @@ import pytest
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.org.tests.factories import AgentFactory
 from kefu.tickets.inputs import CommentInput, MessageInput, ReplyInput
 from kefu.tickets.models import Comment, Thread
@@ -17,7 +18,7 @@ def ticket(create_ticket):
 
 @pytest.mark.django_db
 def test_a_reply_goes_to_the_contact_sets_first_response_and_publishes(
-    ticket, agent, django_capture_on_commit_callbacks
+    ticket, agent, django_capture_on_commit_callbacks, published
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         thread = ticket_reply(
@@ -32,7 +33,17 @@ def test_a_reply_goes_to_the_contact_sets_first_response_and_publishes(
     assert thread.body_text == "您好，\n\n请重启路由器。"
     assert ticket.first_responded_at == thread.created_at
     assert ticket.updated_at == thread.created_at
-    assert ticket.events.latest("id").action == "replied"
+    # By email, since the requester has an address.
+    assert (thread.channel, thread.delivery_status) == ("email", "")
+    events = list(ticket.events.filter(action="ticket.replied").order_by("id"))
+    assert [(e.field, e.old_value, e.new_value) for e in events] == [
+        ("threads", None, {"id": thread.pk}),
+        ("first_responded_at", None, ticket.first_responded_at.isoformat()),
+    ]
+    assert events[0].change_set == events[1].change_set
+    [payload] = published(EventType.TICKET_REPLIED)
+    assert (payload["change_set"], payload["thread_id"]) == (events[0].change_set, thread.pk)
+    assert [change["field"] for change in payload["changes"]] == ["threads", "first_responded_at"]
     assert len(callbacks) == 1
 
 
@@ -54,7 +65,7 @@ def test_an_empty_reply_is_refused(ticket, agent, body):
             actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body=body)
         )
     assert set(excinfo.value.fields) == {"body"}
-    assert not Thread.objects.exists()
+    assert list(Thread.objects.values_list("direction", flat=True)) == ["in"]
 
 
 @pytest.mark.django_db
@@ -83,7 +94,7 @@ def test_a_light_agent_comments_internally_but_cannot_reply_or_comment_publicly(
             actor=actor, source=Source.WEB, ticket=ticket, data=CommentInput(body="hi", is_public=True)
         )
     assert Comment.objects.count() == 1
-    assert not Thread.objects.exists()
+    assert not Thread.objects.filter(direction=Thread.Direction.OUTBOUND).exists()
 
 
 @pytest.mark.django_db
@@ -188,4 +199,27 @@ def test_a_customer_message_is_inbound_and_does_not_count_as_a_response(ticket):
         "wang.fang@example.cn",
     )
     assert ticket.first_responded_at is None
-    assert ticket.events.latest("id").action == "received"
+    event = ticket.events.latest("id")
+    assert (event.action, event.field, event.new_value, event.actor_kind) == (
+        "ticket.message_received",
+        "threads",
+        {"id": thread.pk},
+        "contact",
+    )
+
+
+@pytest.mark.django_db
+def test_a_reply_to_a_requester_without_an_address_is_kept_but_not_delivered(
+    create_ticket, agent, django_capture_on_commit_callbacks
+):
+    from kefu.contacts.tests.factories import ContactFactory
+    from kefu.tickets.inputs import ContactRef
+
+    ticket = create_ticket(contact=ContactRef(contact_id=ContactFactory(email="", phone="13800000000").pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = ticket_reply(
+            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=ReplyInput(body="已处理")
+        )
+    thread.refresh_from_db()
+    assert (thread.to, thread.channel, thread.delivery_status) == ([], "web", "no_addr")
+    assert thread.get_delivery_status_display() == "Not delivered: no address"

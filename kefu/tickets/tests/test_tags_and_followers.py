@@ -17,7 +17,8 @@ def test_tags_are_added_and_removed_by_name_whatever_the_case(ticket, agent):
     )
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["退款"]
     actions = list(ticket.events.order_by("id").values_list("action", "old_value", "new_value"))[1:]
-    assert actions == [("tagged", None, "退款"), ("untagged", "VIP", None)]
+    # One row for the change-set: the sorted names before and after.
+    assert actions == [("ticket.updated", ["VIP"], ["退款"])]
 
 
 @pytest.mark.django_db
@@ -40,10 +41,12 @@ def test_following_is_idempotent_and_logged_once(ticket, agent):
     assert list(ticket.followers.all()) == [agent.user]
     ticket_follow(actor=actor, source=Source.WEB, ticket=ticket, user=agent.user, follow=False)
     assert list(ticket.followers.all()) == []
-    assert list(ticket.events.order_by("id").values_list("action", flat=True)) == [
-        "created",
-        "followed",
-        "unfollowed",
+    me = {"id": agent.user.pk, "name": agent.user.name}
+    assert list(ticket.events.order_by("id").values_list("action", "field", "old_value", "new_value"))[
+        1:
+    ] == [
+        ("ticket.followed", "followers", None, me),
+        ("ticket.followed", "followers", me, None),
     ]
 
 

@@ -5,7 +5,7 @@ import pytest
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.org.tests.factories import AgentFactory, TeamFactory
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Status, Ticket
 from kefu.tickets.services import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
 
@@ -30,11 +30,13 @@ def test_each_changed_field_becomes_one_event_with_names_remembered(ticket, agen
     assert (ticket.priority.name, ticket.subject, ticket.category) == ("高", "打印机离线", "故障")
     assert sorted(_events(ticket)) == sorted(
         [
-            ("updated", "priority", {"id": 3, "name": "中"}, {"id": 2, "name": "高"}),
-            ("updated", "subject", "打印机无法连接网络", "打印机离线"),
-            ("updated", "category", "", "故障"),
+            ("ticket.updated", "priority", {"id": 3, "name": "中"}, {"id": 2, "name": "高"}),
+            ("ticket.updated", "subject", "打印机无法连接网络", "打印机离线"),
+            ("ticket.updated", "category", "", "故障"),
         ]
     )
+    # One change-set: the rows share its id.
+    assert ticket.events.exclude(action="ticket.created").values("change_set").distinct().count() == 1
 
 
 @pytest.mark.django_db
@@ -56,7 +58,15 @@ def test_closing_sets_closed_at_and_reopening_clears_it(ticket, agent):
     ticket_set_status(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, status="In progress")
     ticket.refresh_from_db()
     assert ticket.closed_at is None
-    assert [event[0] for event in _events(ticket)] == ["status_changed", "status_changed"]
+    ids = dict(Status.objects.values_list("name", "pk"))
+    new = {"id": ids["新建"], "name": "新建", "type": "open"}
+    closed = {"id": ids["已关闭"], "name": "已关闭", "type": "closed"}
+    in_progress = {"id": ids["处理中"], "name": "处理中", "type": "open"}
+    # A status is remembered with its type at that moment.
+    assert _events(ticket) == [
+        ("ticket.updated", "status", new, closed),
+        ("ticket.updated", "status", closed, in_progress),
+    ]
 
 
 @pytest.mark.django_db
@@ -70,7 +80,7 @@ def test_assignment_checks_the_department_and_logs_an_assigned_event(ticket, age
     ticket_assign(actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, assignee_id=agent.user.pk)
     ticket.refresh_from_db()
     assert ticket.assignee == agent.user
-    assert _events(ticket) == [("assigned", "assignee", None, {"id": agent.user.pk, "name": "张伟"})]
+    assert _events(ticket) == [("ticket.updated", "assignee", None, {"id": agent.user.pk, "name": "张伟"})]
 
 
 @pytest.mark.django_db
