@@ -1548,7 +1548,8 @@ def test_history_lists_every_change_in_order(api, admin_agent, agent, create_tic
     assert items[1]["actor_name"] == "张伟"
     # The rows of one change-set share its id; each change-set has its own.
     change_sets = list(TicketEvent.objects.order_by("id").values_list("change_set", flat=True))
-    assert change_sets[1] == change_sets[2] and change_sets[4] == change_sets[5]
+    assert change_sets[1] == change_sets[2]
+    assert change_sets[4] == change_sets[5]
     assert len(set(change_sets)) == 8
     event = TicketEvent.objects.order_by("id").first()
     assert items[0] == {
