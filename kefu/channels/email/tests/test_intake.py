@@ -58,8 +58,8 @@ def test_a_new_message_opens_a_ticket_from_the_contact(ingest, mailbox, publishe
     assert ticket.subject == "打印机无法连接网络"
     assert ticket.channel == "email"
     assert ticket.department == mailbox.department
-    # The first message is the ticket's first inbound thread, and the description is its text.
-    assert ticket.description == "您好，打印机重启后仍然无法连接网络。"
+    # The first message is the ticket's first inbound thread, and the description is its (sanitised) HTML.
+    assert ticket.description == "<p>您好，打印机重启后仍然无法连接网络。</p>"
     assert ticket.is_spam is False
     assert ticket.contact.email == "li.na@example.cn"
     assert ticket.contact.name == "李娜"
