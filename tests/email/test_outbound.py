@@ -7,17 +7,18 @@ import io
 import pytest
 
 from kefu.channels.email import intake
-from kefu.channels.email.models import InboundMessage, OutboundEmail, Security
-from kefu.channels.email.outbound import Outcome, outbound_deliver, outbound_retry
+from kefu.channels.email.models import InboundMessage, Mailbox, OutboundEmail, Security
+from kefu.channels.email.outbound import Outcome, mailbox_for_ticket, outbound_deliver, outbound_retry
 from kefu.channels.email.tasks.transport import outbound_send_task, retry_delay
-from kefu.channels.email.tests.factories import MailboxFactory
+from kefu.channels.email.tests.factories import BrandFactory, MailboxFactory
+from kefu.contacts.tests.factories import ContactFactory
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import Conflict, NotFound
 from kefu.core.models import AuditEntry
 from kefu.org.models import HelpdeskSettings
-from kefu.tickets.inputs import ReplyInput
+from kefu.tickets.inputs import ContactRef, MessageInput, ReplyInput, TicketCreateInput
 from kefu.tickets.models import Thread, Ticket, TicketEvent
-from kefu.tickets.services import attachment_add, ticket_reply
+from kefu.tickets.services import attachment_add, ticket_create, ticket_reply
 
 FIRST = (
     "From: =?utf-8?b?546L6Iqz?= <wang.fang@example.cn>\r\n"
@@ -261,13 +262,158 @@ def test_global_smtp_settings_are_used_when_the_mailbox_has_none(
     assert smtp_sink.messages[0].message["From"].addresses[0].addr_spec == "support@kefu.test"
 
 
-def test_replies_on_tickets_not_from_email_are_not_mailed(
-    agent, create_ticket, smtp_sink, django_capture_on_commit_callbacks
+def open_by_agent(agent, *, channel: str, contact: ContactRef | None = None, **fields) -> Ticket:
+    """A ticket an agent opens in the console (web) or logs from a call (phone), with the customer's words."""
+    source = {"web": Source.WEB, "phone": Source.WEB, "api": Source.API}[channel]
+    return ticket_create(
+        actor=Actor.agent(agent.user),
+        source=source,
+        data=TicketCreateInput(
+            subject="打印机无法连接网络",
+            department_id=agent.departments.get().pk,
+            contact=contact or ContactRef(email="wang.fang@example.cn", name="王芳"),
+            channel=channel,
+            message=MessageInput(body="打印机连不上网络。", channel=channel, **fields),
+        ),
+    )
+
+
+def test_a_reply_on_a_web_ticket_is_mailed_through_the_department_mailbox_and_threads(
+    agent, mailbox, smtp_sink, django_capture_on_commit_callbacks
 ):
-    ticket = create_ticket()
-    thread = reply(agent, ticket, django_capture_on_commit_callbacks, body="网页回复")
+    ticket = open_by_agent(agent, channel="web", cc=["li.lei@example.cn"])
+    root = f"kefu.ticket.{ticket.pk}@kefu.test"
+
+    first = reply(agent, ticket, django_capture_on_commit_callbacks, body="请重启路由器。")
+
+    first.refresh_from_db()
+    assert (first.channel, first.delivery_status, first.to) == ("email", "sent", ["wang.fang@example.cn"])
+    [received] = smtp_sink.messages
+    message = received.message
+    assert sorted(received.rcpt_tos) == ["li.lei@example.cn", "wang.fang@example.cn"]
+    assert message["Subject"] == f"Re: 打印机无法连接网络 [#{ticket.number}]"
+    assert message["X-Kefu-Ticket"] == str(ticket.number)
+    assert message["From"].addresses[0].addr_spec == "support@kefu.test"
+    assert message["From"].addresses[0].display_name == "张伟 via 售后客服"
+    assert message["To"].addresses[0].addr_spec == "wang.fang@example.cn"
+    assert [a.addr_spec for a in message["Cc"].addresses] == ["li.lei@example.cn"]
+    assert first.message_id.startswith(f"kefu.{ticket.pk}.{first.pk}.")
+    assert first.message_id.endswith("@kefu.test")
+    assert message["Message-ID"] == f"<{first.message_id}>"
+    # The ticket started on the web: its own root id stands for the customer's first message.
+    assert message["In-Reply-To"] == f"<{root}>"
+    assert message["References"] == f"<{root}>"
+    sent = TicketEvent.objects.get(ticket=ticket, action="ticket.delivery_updated")
+    assert sent.new_value == {"thread_id": first.pk, "status": "sent", "error": ""}
+
+    second = reply(agent, ticket, django_capture_on_commit_callbacks, body="还有问题吗？")
+    second.refresh_from_db()
+    message = smtp_sink.messages[1].message
+    assert message["In-Reply-To"] == f"<{first.message_id}>"
+    assert message["References"] == f"<{root}> <{first.message_id}>"
+
+    answer = (
+        "From: wang.fang@example.cn\r\n"
+        "To: support@kefu.test\r\n"
+        f"Subject: Re: 打印机无法连接网络 [#{ticket.number}]\r\n"
+        "Message-ID: <answer@example.cn>\r\n"
+        f"In-Reply-To: <{second.message_id}>\r\n"
+        f"References: <{root}> <{first.message_id}> <{second.message_id}>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "\r\n"
+        "好了，谢谢！\r\n"
+    ).encode()
+    inbound = receive(answer, mailbox, django_capture_on_commit_callbacks)
+    assert (inbound.state, inbound.ticket_id) == (InboundMessage.State.IMPORTED, ticket.pk)
+
+    reply(agent, ticket, django_capture_on_commit_callbacks, body="不客气。")
+    message = smtp_sink.messages[2].message
+    assert message["In-Reply-To"] == "<answer@example.cn>"
+    assert message["References"] == (
+        f"<{root}> <{first.message_id}> <{second.message_id}> <answer@example.cn>"
+    )
+
+
+def test_a_reply_on_a_phone_ticket_goes_through_the_global_server_when_no_mailbox_fits(
+    agent, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_sink.host
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.DEFAULT_FROM_EMAIL = "售后中心 <help@service.example>"
+    MailboxFactory(address="other@kefu.test")  # another department's: not ours to use
+    ticket = open_by_agent(agent, channel="phone")
+    assert mailbox_for_ticket(ticket) is None
+
+    thread = reply(agent, ticket, django_capture_on_commit_callbacks, body="已为您登记上门维修。")
+
     thread.refresh_from_db()
-    assert thread.delivery_status == ""
+    assert (thread.channel, thread.delivery_status) == ("email", "sent")
+    outbound = OutboundEmail.objects.get(thread=thread)
+    assert outbound.mailbox is None
+    [received] = smtp_sink.messages
+    message = received.message
+    assert received.mail_from == "help@service.example"
+    assert received.rcpt_tos == ["wang.fang@example.cn"]
+    assert message["From"].addresses[0].addr_spec == "help@service.example"
+    assert message["From"].addresses[0].display_name == "张伟 via 售后中心"
+    assert message["Subject"] == f"Re: 打印机无法连接网络 [#{ticket.number}]"
+    assert thread.message_id.endswith("@service.example")
+    assert message["Message-ID"] == f"<{thread.message_id}>"
+    assert message["In-Reply-To"] == f"<kefu.ticket.{ticket.pk}@service.example>"
+    assert message["References"] == f"<kefu.ticket.{ticket.pk}@service.example>"
+
+
+def test_without_a_name_in_the_default_sender_the_agent_name_alone_is_shown(
+    agent, smtp_sink, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_sink.host
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.DEFAULT_FROM_EMAIL = "help@service.example"
+    ticket = open_by_agent(agent, channel="api")
+    reply(agent, ticket, django_capture_on_commit_callbacks, body="收到。")
+    sender = smtp_sink.messages[0].message["From"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == ("张伟", "help@service.example")
+
+
+def test_the_mailbox_is_the_departments_then_the_brands(agent, department):
+    brand = BrandFactory()
+    ticket = open_by_agent(agent, channel="web")
+    Ticket.objects.filter(pk=ticket.pk).update(brand=brand)
+    ticket.refresh_from_db()
+    assert mailbox_for_ticket(ticket) is None
+    of_brand = MailboxFactory(address="brand@kefu.test", brand=brand)
+    assert mailbox_for_ticket(ticket) == of_brand
+    of_department = MailboxFactory(address="dept@kefu.test", department=department)
+    assert mailbox_for_ticket(ticket) == of_department
+    of_both = MailboxFactory(address="both@kefu.test", department=department, brand=brand)
+    assert mailbox_for_ticket(ticket) == of_both
+    Mailbox.objects.filter(pk=of_both.pk).update(is_active=False)
+    assert mailbox_for_ticket(ticket) == of_department
+
+
+def test_a_reply_to_a_contact_without_an_address_is_kept_and_shown_undelivered(
+    agent, mailbox, smtp_sink, api_client_for, django_capture_on_commit_callbacks
+):
+    contact = ContactFactory(name="赵先生", email="", phone="13800000000")
+    ticket = open_by_agent(agent, channel="phone", contact=ContactRef(contact_id=contact.pk))
+    api = api_client_for(agent)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post_json(f"/api/v1/tickets/{ticket.pk}/threads", {"body": "已安排工程师回电。"})
+
+    assert response.status_code == 201, response.content
+    assert response.json()["delivery_status"] == "no_addr"
+    listed = api.get(f"/api/v1/tickets/{ticket.pk}/threads").json()["items"]
+    assert [(item["direction"], item["delivery_status"]) for item in listed] == [
+        ("in", ""),
+        ("out", "no_addr"),
+    ]
+    thread = Thread.objects.get(pk=response.json()["id"])
+    assert thread.get_delivery_status_display() == "Not delivered: no address"
+    assert thread.to == []
     assert not OutboundEmail.objects.exists()
     assert smtp_sink.messages == []
 

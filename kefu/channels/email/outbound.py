@@ -26,7 +26,7 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -72,7 +72,13 @@ def _system() -> Actor:
 
 
 def mailbox_for_ticket(ticket: Ticket) -> Mailbox | None:
-    """The mailbox the ticket's first message came to; else one of its department (and brand)."""
+    """The active mailbox a reply on ``ticket`` leaves through, or ``None`` for the global mail server.
+
+    In order: the mailbox the ticket's first email came to; one of the ticket's department (of its
+    brand first); one of its brand. A ticket opened on the web, by phone or through the API usually
+    takes the second or third; with none of them, the reply goes out through the global outgoing mail
+    settings (``EMAIL_HOST``…) from ``DEFAULT_FROM_EMAIL``.
+    """
     first = (
         InboundMessage.objects.filter(ticket=ticket, mailbox__is_active=True)
         .select_related("mailbox")
@@ -81,22 +87,41 @@ def mailbox_for_ticket(ticket: Ticket) -> Mailbox | None:
     )
     if first is not None:
         return first.mailbox
-    candidates = Mailbox.objects.filter(is_active=True, department_id=ticket.department_id)
+    active = Mailbox.objects.filter(is_active=True)
+    candidates = active.filter(department_id=ticket.department_id)
+    branded = candidates.filter(brand_id=ticket.brand_id) if ticket.brand_id else candidates.none()
     return (
-        candidates.filter(brand_id=ticket.brand_id).order_by("id").first()
+        branded.order_by("id").first()
         or candidates.order_by("brand_id", "id").first()
+        or (active.filter(brand_id=ticket.brand_id).order_by("id").first() if ticket.brand_id else None)
     )
 
 
 # --- composing ----------------------------------------------------------------------------------
 
 
+def default_sender() -> tuple[str, str]:
+    """``(display name, address)`` of ``DEFAULT_FROM_EMAIL``, which may be ``Name <address>``."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return one_line(name), address or settings.DEFAULT_FROM_EMAIL
+
+
 def message_domain(mailbox: Mailbox | None) -> str:
+    """The domain of the Message-IDs we make: ours, never the customer's."""
     configured = getattr(settings, "KEFU_MAIL_DOMAIN", "")
     if configured:
         return configured
-    address = mailbox.address if mailbox is not None else settings.DEFAULT_FROM_EMAIL
+    address = mailbox.address if mailbox is not None else default_sender()[1]
     return address.rpartition("@")[2] or "localhost"
+
+
+def root_message_id(ticket: Ticket, mailbox: Mailbox | None) -> str:
+    """The Message-ID every email about a ticket that did not start by email refers to first.
+
+    Such a ticket has no customer's message to answer; referring to this id (which no message has)
+    lets mail clients keep all our replies in one conversation.
+    """
+    return f"kefu.ticket.{ticket.pk}@{message_domain(mailbox)}"
 
 
 def subject_tag(ticket: Ticket) -> str:
@@ -121,8 +146,12 @@ def tagged_subject(subject: str, ticket: Ticket, *, reply: bool) -> str:
     return subject if tag in subject else f"{subject} {tag}"
 
 
-def _known_message_ids(thread: Thread) -> tuple[list[str], str]:
-    """(References, In-Reply-To): the ticket's earlier Message-IDs, oldest first, and the latest inbound."""
+def _known_message_ids(thread: Thread, mailbox: Mailbox | None) -> tuple[list[str], str]:
+    """(References, In-Reply-To): the ticket's earlier Message-IDs, oldest first, and the latest inbound.
+
+    A ticket whose first message did not come by email (web, phone, API) starts its references with
+    its :func:`root_message_id`, so that even our first reply on it answers something.
+    """
     ticket = thread.ticket
     stamped: list[tuple[dt.datetime, int, str, bool]] = [
         (received_at, 0, message_id, True)
@@ -130,19 +159,28 @@ def _known_message_ids(thread: Thread) -> tuple[list[str], str]:
         .exclude(message_id="")
         .values_list("message_id", "received_at")
     ]
+    earlier = list(
+        Thread.objects.filter(ticket=ticket)
+        .exclude(pk=thread.pk)
+        .filter(Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk))
+        .order_by("created_at", "pk")
+        .values_list("pk", "message_id", "created_at", "direction")
+    )
     stamped += [
         (created_at, pk, message_id, direction == Thread.Direction.INBOUND)
-        for pk, message_id, created_at, direction in Thread.objects.filter(ticket=ticket)
-        .exclude(pk=thread.pk)
-        .exclude(message_id="")
-        .filter(Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk))
-        .values_list("pk", "message_id", "created_at", "direction")
+        for pk, message_id, created_at, direction in earlier
+        if message_id
     ]
     stamped.sort()
     references = list(dict.fromkeys(message_id for _at, _pk, message_id, _inbound in stamped))
     inbound = [message_id for _at, _pk, message_id, is_inbound in stamped if is_inbound]
-    in_reply_to = inbound[-1] if inbound else (references[-1] if references else "")
-    return references[-MAX_REFERENCES:], in_reply_to
+    started_by_email = bool(stamped) and (not earlier or bool(earlier[0][1]))
+    if not started_by_email:
+        references.insert(0, root_message_id(ticket, mailbox))
+    in_reply_to = inbound[-1] if inbound else references[-1]
+    if len(references) > MAX_REFERENCES:
+        references = [references[0], *references[-(MAX_REFERENCES - 1) :]]
+    return references, in_reply_to
 
 
 def _ensure_message_id(thread: Thread, mailbox: Mailbox | None) -> str:
@@ -188,18 +226,23 @@ def contact_language(ticket: Ticket) -> str:
 
 
 def _from_header(thread: Thread, mailbox: Mailbox | None) -> str:
+    """``Agent via Mailbox <mailbox address>``; without a mailbox, the agent's name on the help desk's
+    default sender (``Agent via Default name <DEFAULT_FROM_EMAIL>`` when that has a name)."""
     if mailbox is None:
-        return settings.DEFAULT_FROM_EMAIL
-    mailbox_name = mailbox.display_name or mailbox.name
+        mailbox_name, address = default_sender()
+    else:
+        mailbox_name, address = mailbox.display_name or mailbox.name, mailbox.address
     author = thread.author_user
-    if author is not None:
+    if author is not None and mailbox_name:
         name = _("%(agent)s via %(mailbox)s") % {
             "agent": author.get_full_name() or author.email,
             "mailbox": mailbox_name,
         }
+    elif author is not None:
+        name = author.get_full_name() or author.email
     else:
         name = mailbox_name
-    return formataddr((one_line(name), mailbox.address))
+    return formataddr((one_line(name), address))
 
 
 def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
@@ -207,7 +250,7 @@ def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
     ticket = thread.ticket
     mailbox = outbound.mailbox
     to, cc, bcc = _recipients(thread, mailbox)
-    references, in_reply_to = _known_message_ids(thread)
+    references, in_reply_to = _known_message_ids(thread, mailbox)
     message_id = _ensure_message_id(thread, mailbox)
     signature = _signature(thread)
     body_text, body_html = thread.body_text, thread.body_html
