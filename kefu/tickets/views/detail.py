@@ -96,6 +96,9 @@ def conversation_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
     return {
         "ticket": ticket,
         "items": items,
+        # The customer's first message is the first thread; only a ticket without any shows the
+        # description on its own.
+        "show_description": bool(ticket.description) and not any(item.kind == "thread" for item in items),
         "preview_image_types": PREVIEW_IMAGE_TYPES,
         "pdf_type": PDF_TYPE,
         "can_view_source": agent_access(request.user).can(permissions.SETTINGS_MANAGE),
@@ -187,6 +190,9 @@ def composer_context(request: HttpRequest, ticket: Any, **values: Any) -> dict[s
         "reply": {"body": "", "cc": "", "signature": True},
         "comment": {"body": "", "public": False, "mentions": []},
         "max_attachment_bytes": settings.KEFU_MAX_ATTACHMENT_BYTES,
+        # A reply goes to the requester's email address: without one it is kept but never delivered,
+        # and the editor says so before the agent sends it.
+        "reply_undeliverable": not ticket.contact.email,
     }
     context.update(values)
     if not context["can_reply"]:
