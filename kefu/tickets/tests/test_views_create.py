@@ -87,10 +87,19 @@ def test_a_ticket_for_an_existing_contact_opens_its_page(signed_in, department, 
     )
     assert ticket.description == "<div>第二页开始卡纸</div>"
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["VIP", "打印机"]
-    assert list(ticket.events.values_list("action", "actor_name")) == [
-        ("created", "张伟"),
-        ("assigned", "张伟"),
-    ]
+    event = ticket.events.get()
+    assert (event.action, event.actor_name, event.source) == ("ticket.created", "张伟", "web")
+    assert event.new_value["assignee"] == {"id": agent.user.pk, "name": "张伟"}
+    # The description is the customer's message: the first thread, from the contact, not the agent.
+    thread = ticket.threads.get()
+    assert (thread.direction, thread.author_contact, thread.author_user, thread.channel) == (
+        "in",
+        contact,
+        None,
+        "web",
+    )
+    assert thread.body_html == "<div>第二页开始卡纸</div>"
+    assert event.new_value["first_message"] == thread.pk
 
 
 @pytest.mark.django_db
@@ -122,6 +131,36 @@ def test_bad_input_is_shown_per_field_and_creates_nothing(signed_in, department,
     assert f'<div class="invalid-feedback d-block">{field_error}</div>' in html
     assert 'value="li.na@example.cn"' in html or values.get("contact_email") is not None
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_customers_message_is_a_required_field(signed_in, department):
+    html = signed_in.get(CREATE).content.decode()
+    assert (
+        '<label class="form-label required" id="ticket-description-label" for="ticket-description">'
+        "Customer's message</label>"
+    ) in html
+    assert 'aria-required="true"' in html
+    assert "It becomes the ticket's first message, from the contact." in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("description", [None, "", "   ", "<div><br></div>"])
+def test_a_ticket_without_the_customers_message_is_a_form_error(signed_in, department, description):
+    data = form(department, contact_email="li.na@example.cn", description=description)
+    if description is None:
+        del data["description"]
+    response = signed_in.post(CREATE, data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert (
+        '<div id="ticket-description-error" class="invalid-feedback d-block">'
+        "Write the customer&#x27;s message.</div>"
+    ) in html
+    assert 'aria-invalid="true"' in html
+    assert 'value="打印机卡纸"' in html  # what was typed is kept
+    assert not Ticket.objects.exists()
+    assert not Contact.objects.exists()
 
 
 @pytest.mark.django_db
