@@ -13,9 +13,9 @@ from kefu.contacts.selectors import contact_get, contact_list, contact_survivor_
 from kefu.contacts.services import contact_get_or_create_by_email, contact_update
 from kefu.contacts.services.merge import contact_merge
 from kefu.contacts.tests.factories import AccountFactory, ContactFactory
-from kefu.core import events
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from kefu.core.event_types import EventType
 from kefu.core.models import AuditEntry
 from kefu.tickets.inputs import ContactRef
 from kefu.tickets.models import TicketEvent
@@ -42,19 +42,6 @@ def duplicate(db):
         contact=contact,
         changes={"other_emails": ["fang.home@example.cn"], "tags": ["VIP"]},
     )
-
-
-@pytest.fixture
-def recorded(monkeypatch):
-    """Every published ticket.updated / contact.merged payload, once the transaction commits."""
-    seen: list[tuple[str, dict]] = []
-
-    def record(event, payload):
-        seen.append((event, payload))
-
-    for name in ("ticket.updated", "contact.merged"):
-        monkeypatch.setitem(events._subscribers, name, [*events.subscribers(name), record])
-    return seen
 
 
 def merge(agent, keep, duplicate):
@@ -107,7 +94,7 @@ def test_merged_contact_disappears_from_lists_and_lookups_and_points_at_the_surv
 
 @pytest.mark.django_db
 def test_tickets_move_to_the_survivor_with_an_event_each(
-    agent, other_department, keep, duplicate, create_ticket, recorded, django_capture_on_commit_callbacks
+    agent, other_department, keep, duplicate, create_ticket, published, django_capture_on_commit_callbacks
 ):
     own = create_ticket(subject="打印机坏了", contact=ContactRef(contact_id=duplicate.pk))
     # A ticket of a department the merging agent cannot see moves too: the contact must own nothing.
@@ -115,21 +102,21 @@ def test_tickets_move_to_the_survivor_with_an_event_each(
         subject="发票", contact=ContactRef(contact_id=duplicate.pk), department_id=other_department.pk
     )
     untouched = create_ticket(subject="别人的", contact=ContactRef(email="other@example.cn"))
-    recorded.clear()
     with django_capture_on_commit_callbacks(execute=True):
         merge(agent, keep, duplicate)
     for ticket in (own, foreign):
         ticket.refresh_from_db()
         assert ticket.contact_id == keep.pk
         event = TicketEvent.objects.get(ticket=ticket, field="contact")
-        assert (event.action, event.actor_id, event.source) == ("updated", agent.user.pk, "web")
+        assert (event.action, event.actor_id, event.source) == ("ticket.updated", agent.user.pk, "web")
         assert event.old_value == {"id": duplicate.pk, "name": "Fang Wang"}
         assert event.new_value == {"id": keep.pk, "name": "王芳"}
     untouched.refresh_from_db()
     assert not TicketEvent.objects.filter(ticket=untouched, field="contact").exists()
-    assert sorted((name, payload.get("ticket_id")) for name, payload in recorded) == sorted(
-        [("ticket.updated", own.pk), ("ticket.updated", foreign.pk), ("contact.merged", None)]
-    )
+    moved = published(EventType.TICKET_UPDATED)
+    assert sorted(payload["ticket_id"] for payload in moved) == sorted([own.pk, foreign.pk])
+    assert {change["field"] for payload in moved for change in payload["changes"]} == {"contact"}
+    assert len(published(EventType.CONTACT_MERGED)) == 1
 
 
 @pytest.mark.django_db
@@ -152,14 +139,21 @@ def test_cc_memberships_move_without_doubling_the_survivor(
         .order_by("action")
         .values_list("action", "old_value", "new_value")
     ) == [
-        ("cc_added", None, {"id": keep.pk, "email": "wang.fang@example.cn"}),
-        ("cc_removed", {"id": duplicate.pk, "email": "fang@corp.cn"}, None),
+        (
+            "ticket.updated",
+            [{"id": duplicate.pk, "email": "fang@corp.cn"}],
+            [{"id": keep.pk, "email": "wang.fang@example.cn"}],
+        ),
     ]
+    keep_cc, duplicate_cc = (
+        {"id": keep.pk, "email": "wang.fang@example.cn"},
+        {"id": duplicate.pk, "email": "fang@corp.cn"},
+    )
     assert list(
         TicketEvent.objects.filter(ticket=both, field="cc_contacts", actor_id=agent.user.pk).values_list(
-            "action", flat=True
+            "action", "old_value", "new_value"
         )
-    ) == ["cc_removed"]
+    ) == [("ticket.updated", sorted([keep_cc, duplicate_cc], key=lambda c: c["id"]), [keep_cc])]
 
 
 @pytest.mark.django_db

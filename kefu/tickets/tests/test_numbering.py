@@ -23,6 +23,7 @@ def test_concurrent_creators_get_distinct_consecutive_numbers(department):
                     source=Source.API,
                     data=TicketCreateInput(
                         subject=f"并发 {worker}-{index}",
+                        description="同时提交",
                         department_id=department.pk,
                         contact=ContactRef(email=f"c{worker}@example.cn"),
                     ),
