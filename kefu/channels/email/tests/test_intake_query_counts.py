@@ -20,6 +20,9 @@ from kefu.core import catalog_cache
 
 pytestmark = pytest.mark.django_db
 
+# Since the transactional outbox (issue 8): a new ticket writes two outbox rows (ticket.created and
+# mail.ticket_opened); a reply writes one, and on PostgreSQL the tickets service locks the ticket's row
+# (SELECT … FOR UPDATE) before reading it. The reply's ticket is found with the Message-ID lookup itself.
 NEW_TICKET = {"sqlite": 18, "postgresql": 19}
 REPLY = {"sqlite": 13, "postgresql": 15}
 
