@@ -41,6 +41,7 @@ def set_up(department, contact, agent):
 def _create(department, contact, **overrides) -> Ticket:
     values = {
         "subject": "打印机无法连接网络",
+        "description": "按照说明书操作后仍然连不上。",
         "department_id": department.pk,
         "contact": ContactRef(contact_id=contact.pk),
         "priority": "高",
@@ -58,8 +59,10 @@ def test_creating_a_ticket(department, contact, set_up):
         "SELECT contacts_contact",
         "UPDATE tickets_ticketnumbersequence",
         "INSERT tickets_ticket",
-        "INSERT tickets_ticketevent",
+        "INSERT tickets_thread",  # the customer's first message
+        "INSERT tickets_ticketevent",  # one row: the created state
         "INSERT core_auditentry",
+        "INSERT core_outboxevent",  # the published event, in the same transaction
     ]
 
 
@@ -74,16 +77,23 @@ def test_receiving_a_message(create_ticket, set_up):
             data=MessageInput(body="还是连不上", channel="email"),
         )
     assert _statements(captured) == [
+        "SELECT tickets_ticket",  # the current row, locked (FOR UPDATE on PostgreSQL): open or closed?
         "INSERT tickets_thread",
         "UPDATE tickets_ticket",
         "INSERT tickets_ticketevent",
         "INSERT core_auditentry",
+        "INSERT core_outboxevent",
     ]
 
 
 @pytest.mark.django_db
 def test_creating_a_ticket_through_the_api(api, department, contact, set_up):
-    payload = {"subject": "打印机无法连接网络", "department_id": department.pk, "contact_id": contact.pk}
+    payload = {
+        "subject": "打印机无法连接网络",
+        "description": "按照说明书操作后仍然连不上。",
+        "department_id": department.pk,
+        "contact_id": contact.pk,
+    }
     assert (
         api.post_json("/api/v1/tickets", payload).status_code == 201
     )  # the key's first use; the cache fills
@@ -97,7 +107,9 @@ def test_creating_a_ticket_through_the_api(api, department, contact, set_up):
         "SELECT contacts_contact",
         "UPDATE tickets_ticketnumbersequence",
         "INSERT tickets_ticket",
+        "INSERT tickets_thread",
         "INSERT tickets_ticketevent",
         "INSERT core_auditentry",
+        "INSERT core_outboxevent",
         "SELECT core_tag",  # the answer's tags; the ticket itself is answered from memory
     ]
