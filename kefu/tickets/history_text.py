@@ -223,9 +223,12 @@ def _tags_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
 
 
 def _cc_sentence(actor: str, event: TicketEvent, names: _Names) -> str:
-    added, removed = _list_diff(event, "email")
-    if isinstance(event.new_value, dict):  # rows written before change-sets named one contact
-        added = [str(event.new_value.get("email", ""))]
+    # Rows written before change-sets named one contact, added (new) or removed (old, by a merge).
+    if isinstance(event.new_value, dict) or isinstance(event.old_value, dict):
+        added = [str(event.new_value.get("email", ""))] if isinstance(event.new_value, dict) else []
+        removed = [str(event.old_value.get("email", ""))] if isinstance(event.old_value, dict) else []
+    else:
+        added, removed = _list_diff(event, "email")
     parts = [_("%(actor)s added %(email)s in CC") % {"actor": actor, "email": email} for email in added]
     parts += [
         _("%(actor)s removed %(email)s from CC") % {"actor": actor, "email": email} for email in removed

@@ -151,3 +151,114 @@ def test_the_queries_do_not_grow_with_the_number_of_events(ticket, agent, depart
         history_entries(many)
     assert len(small) == 1
     assert len(large) == 2
+
+
+@pytest.mark.django_db
+def test_rows_of_one_change_set_and_of_the_new_vocabulary_read_as_before(create_ticket, agent, department):
+    """Follow-ups, reopening, CC and the first response: the new rows read like the old ones did."""
+    me = Actor.agent(agent.user)
+    earlier = create_ticket()
+    ticket_update(actor=me, source=Source.WEB, ticket=earlier, changes={"status": "已关闭"})
+    follow_up = create_ticket(follow_up_of_id=earlier.pk, subject="又坏了")
+    assert sentences(follow_up) == [
+        f"The system opened the ticket as a follow-up of ticket {earlier.number}",
+    ]
+    ticket_receive(
+        actor=Actor.contact(earlier.contact),
+        source=Source.EMAIL,
+        ticket=earlier,
+        data=MessageInput(body="还是不行", keep_in_cc=["boss@example.cn"]),
+    )
+    ticket_reply(actor=me, source=Source.WEB, ticket=earlier, data=ReplyInput(body="好"))
+    assert sentences(earlier) == [
+        "The system created the ticket",
+        "张伟 changed status from New to Closed",
+        # One change-set: the message reopened the ticket and brought a colleague in CC.
+        "王芳 changed status from Closed to New",
+        "王芳 added boss@example.cn in CC",
+        "王芳 sent a message",
+        # The first response time is bookkeeping: not a sentence of its own.
+        "张伟 replied to the customer",
+    ]
+
+
+LEGACY = [
+    # (action, field, old_value, new_value) as rows were written before change-sets, and their sentence.
+    ("created", "", None, {"number": 7, "subject": "打印机"}, "The system created the ticket"),
+    (
+        "follow_up",
+        "follow_up_of",
+        None,
+        {"id": 1, "number": 3},
+        "The system opened the ticket as a follow-up of ticket 3",
+    ),
+    ("assigned", "assignee", None, {"id": 987654, "name": "李雷"}, "The system assigned the ticket to 李雷"),
+    (
+        "status_changed",
+        "status",
+        {"id": 987654, "name": "旧"},
+        {"id": 987655, "name": "新"},
+        "The system changed status from 旧 to 新",
+    ),
+    ("updated", "category", "", "硬件", "The system set category to 硬件"),
+    ("tagged", "tags", None, "VIP", "The system added the tag VIP"),
+    ("untagged", "tags", "VIP", None, "The system removed the tag VIP"),
+    (
+        "cc_added",
+        "cc_contacts",
+        None,
+        {"id": 5, "email": "boss@example.cn"},
+        "The system added boss@example.cn in CC",
+    ),
+    (
+        "cc_removed",
+        "cc_contacts",
+        {"id": 5, "email": "boss@example.cn"},
+        None,
+        "The system removed boss@example.cn from CC",
+    ),
+    ("replied", "threads", None, {"id": 1}, "The system replied to the customer"),
+    ("received", "threads", None, {"id": 2}, "The system sent a message"),
+    ("commented", "comments", None, {"id": 1, "public": True}, "The system added a public comment"),
+    ("attachment_added", "attachments", None, {"id": 1, "name": "日志.txt"}, "The system attached 日志.txt"),
+    ("followed", "followers", None, {"id": 987654, "name": "李雷"}, "The system added 李雷 as a follower"),
+    (
+        "unfollowed",
+        "followers",
+        None,
+        {"id": 987654, "name": "李雷"},
+        "The system removed 李雷 from the followers",
+    ),
+    ("deleted", "deleted_at", None, "2026-11-01T08:00:00+00:00", "The system moved the ticket to the trash"),
+    (
+        "delivery_sent",
+        "delivery_status",
+        "queued",
+        {"thread_id": 1, "status": "sent", "error": ""},
+        "The reply was delivered to the mail server",
+    ),
+    (
+        "delivery_failed",
+        "delivery_status",
+        "queued",
+        {"thread_id": 1, "status": "failed", "error": "550"},
+        "Sending the reply failed: 550",
+    ),
+]
+
+
+@pytest.mark.django_db
+def test_rows_migrated_from_the_old_vocabulary_read_as_they_did(department):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from kefu.tickets.tests.factories import TicketEventFactory, TicketFactory
+
+    migration = import_module("kefu.tickets.migrations.0005_event_change_sets")
+    ticket = TicketFactory(department=department)
+    for action, field, old, new, _sentence in LEGACY:
+        TicketEventFactory(ticket=ticket, action=action, field=field, old_value=old, new_value=new)
+    migration._forward(apps, None)
+    assert not ticket.events.exclude(action__startswith="ticket.").exists()
+    assert sentences(ticket) == [sentence for *_row, sentence in LEGACY]
