@@ -8,8 +8,8 @@ ends it writes, in the same transaction:
 1. one ``TicketEvent`` row per changed field, all with one change-set id, each with the old and the new
    value (related objects as ``{"id", "name"}``, a status also with its ``type`` at that moment);
 2. one audit entry for the whole change-set;
-3. the rule hook (``kefu.tickets.rules``), which may change the ticket further, through the services;
-4. one typed domain event to the outbox (``kefu.core.events.publish``).
+3. one typed domain event to the outbox (``kefu.core.events.publish``), ahead of the rules' own events;
+4. the rule hook (``kefu.tickets.rules``), which may change the ticket further, through the services.
 
 A block that records no field change writes nothing at all.
 """
@@ -25,9 +25,11 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
+from kefu.core.errors import NotFound
 from kefu.core.event_types import EventType
 from kefu.core.events import publish
 from kefu.tickets.models import Ticket, TicketEvent
@@ -181,6 +183,9 @@ def ticket_change(
     """
     with transaction.atomic(savepoint=savepoint):
         current = lock_ticket(ticket.pk) if lock else ticket
+        if current.deleted_at is not None:
+            # Trashed since the caller read it: the locked row is what counts, not the caller's copy.
+            raise NotFound(_("No such ticket."))
         change = RecordedChange(
             ticket=current,
             event_type=event_type,
@@ -195,6 +200,7 @@ def ticket_change(
         if not (change.changes or change.always):
             return
         _write(change)
+        # Announced before the rules run, so that the outbox lists a cause before its effects.
+        publish(event_type, **change.payload())
         if run_rules(change):
             current.refresh_from_db()
-        publish(event_type, **change.payload())

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from kefu.core.errors import PermissionDenied, ValidationFailed
 from kefu.core.event_types import EventType
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
@@ -86,9 +86,6 @@ def ticket_update(
         savepoint=True,
     ) as change:
         ticket = change.ticket
-        if ticket.deleted_at is not None:
-            # Trashed since the caller read it: the locked row is what counts, not the caller's copy.
-            raise NotFound(_("No such ticket."))
         cleaned = clean_ticket_fields(ticket, changes)
         authorize_parent(actor, cleaned.get("parent"))
         if actor.is_contact:

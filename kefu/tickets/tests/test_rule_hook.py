@@ -93,11 +93,6 @@ def test_a_rules_change_is_a_change_set_caused_by_the_one_that_triggered_it(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="changes.py runs the rules before it publishes the triggering change-set, so the outbox "
-    "announces the effect before its cause (reported to the lead; changes.py is not ours to change)",
-)
 def test_the_outbox_announces_a_cause_before_its_effects(ticket, agent, runners, published):
     runners(_raise_priority)
     _rename(ticket, agent)
