@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
@@ -15,7 +16,14 @@ from kefu.core.pagination import paginate
 from kefu.org.selectors import helpdesk_settings
 from kefu.tickets import services
 from kefu.tickets.filters import TicketFilters, apply_ticket_filters
-from kefu.tickets.inputs import CommentInput, ContactRef, ReplyInput, TicketCreateInput
+from kefu.tickets.inputs import (
+    CommentInput,
+    ContactRef,
+    FileInput,
+    MessageInput,
+    ReplyInput,
+    TicketCreateInput,
+)
 from kefu.tickets.models import Attachment, Comment, Thread, Ticket, TicketEvent
 from kefu.tickets.schemas import (
     AttachmentOut,
@@ -23,7 +31,9 @@ from kefu.tickets.schemas import (
     CommentListOut,
     CommentOut,
     EventListOut,
+    FileIn,
     FollowIn,
+    MessageIn,
     PageIn,
     PriorityOut,
     ReplyIn,
@@ -134,6 +144,7 @@ def attachment_out(attachment: Attachment) -> dict[str, Any]:
 def thread_out(thread: Thread) -> dict[str, Any]:
     return {
         "id": thread.pk,
+        "ticket_id": thread.ticket_id,
         "direction": thread.direction,
         "channel": thread.channel,
         "author_user_id": thread.author_user_id,
@@ -206,6 +217,8 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[
 def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     def create() -> tuple[int, dict[str, Any]]:
         fields = _field_changes(payload)
+        fields.pop("cc", None)
+        fields.pop("attachments", None)
         contact = payload.contact
         data = TicketCreateInput(
             subject=fields.pop("subject"),
@@ -216,12 +229,51 @@ def create_ticket(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[
                 name=contact.name if contact else "",
             ),
             channel=fields.pop("channel", None) or "api",
+            message=MessageInput(
+                body=fields.pop("description"), cc=payload.cc, files=_files(payload.attachments)
+            ),
             **{name: value for name, value in fields.items() if value is not None},
         )
         ticket = services.ticket_create(actor=_actor(request), source=Source.API, data=data)
         # Answered from the ticket the service built: nothing else has changed it since, so no re-read.
         prefix = helpdesk_settings().ticket_number_prefix
         return 201, TicketOut.model_validate(ticket_out(ticket, prefix)).model_dump(mode="json")
+
+    return Status(*idempotent(request, create))
+
+
+def _files(files: list[FileIn]) -> list[FileInput]:
+    return [FileInput(filename=file.filename, content=io.BytesIO(file.content_base64)) for file in files]
+
+
+@router.post(
+    "/{ticket_id}/messages",
+    response={201: ThreadOut, **ERRORS},
+    summary="Record a customer's message",
+    description=(
+        "What the customer said through a channel that talks to Kefu through the API (chat, phone, social), "
+        "or an agent logging a call. It follows the customer-message policy of every channel: on a closed "
+        "ticket it reopens the ticket within the department's reopen window, and after the window it opens "
+        "a follow-up ticket — the answer's `ticket_id` then names the new ticket."
+    ),
+)
+def add_message(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> Status[dict[str, Any]]:
+    ticket = _visible_ticket(request, ticket_id)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        thread = services.ticket_receive(
+            actor=_actor(request),
+            source=Source.API,
+            ticket=ticket,
+            data=MessageInput(
+                body=payload.body,
+                channel=payload.channel or "",
+                cc=payload.cc,
+                files=_files(payload.attachments),
+            ),
+        )
+        thread = thread_list(thread.ticket).get(pk=thread.pk)
+        return 201, ThreadOut.model_validate(thread_out(thread)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
 

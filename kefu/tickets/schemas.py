@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -29,6 +31,24 @@ def _refuse_read_only(value: Any) -> Any:
 # A field a client may read but not write: any value sent for it (even null) is a 422 naming the field,
 # rather than being silently ignored. Not part of the input's OpenAPI schema.
 ReadOnly = SkipJsonSchema[Annotated[Any, BeforeValidator(_refuse_read_only)]]
+
+
+def _base64(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise PydanticCustomError("base64", str(_("Give the file's content as a base64 string.")))
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise PydanticCustomError("base64", str(_("This is not valid base64."))) from None
+
+
+class FileIn(InputSchema):
+    """A file sent inside the JSON body: its name and its bytes, base64-encoded (standard alphabet)."""
+
+    filename: text(255, min_length=1) = Field(examples=["error.png"])  # type: ignore[valid-type]
+    content_base64: Annotated[bytes, BeforeValidator(_base64)] = Field(
+        json_schema_extra={"type": "string", "format": "byte"}, examples=["iVBORw0KGgo="]
+    )
 
 
 class ContactRefIn(InputSchema):
@@ -74,6 +94,14 @@ class TicketCreateIn(TicketFieldsIn):
     )
     department_id: Id
     contact: ContactRefIn | None = None
+    cc: list[text(254)] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        max_length=50,
+        description="Addresses the customer's message was also sent to; they stay on the ticket in CC.",
+    )
+    attachments: list[FileIn] = Field(
+        default_factory=list, max_length=10, description="Files that came with the customer's message."
+    )
 
 
 class TicketUpdateIn(TicketFieldsIn):
@@ -163,8 +191,18 @@ class ReplyIn(InputSchema):
     attachment_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
+class MessageIn(InputSchema):
+    """A customer's message recorded by an integration (chat, phone, social) or an agent logging a call."""
+
+    body: text(200_000, min_length=1) = Field(examples=["还是连不上，指示灯一直闪红灯。"])  # type: ignore[valid-type]
+    channel: ChannelName | None = Field(None, description="Where the customer wrote; default the ticket's.")  # type: ignore[valid-type]
+    cc: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    attachments: list[FileIn] = Field(default_factory=list, max_length=10)
+
+
 class ThreadOut(Schema):
     id: int
+    ticket_id: int
     direction: str
     channel: str
     author_user_id: int | None

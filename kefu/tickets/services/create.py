@@ -126,15 +126,15 @@ def first_message(data: TicketCreateInput) -> MessageInput:
 
 
 def _clean_first_message(data: TicketCreateInput, message: MessageInput) -> tuple[str, str, list[str]]:
-    """The cleaned first message; a description that cleans to nothing is refused as ``description``.
+    """The cleaned first message; a text that cleans to nothing is refused as ``description``.
 
-    The text of a ticket without a ``message`` is its ``description``: an error about it must name the
-    field the client sent (an HTML description such as ``<p> </p>`` is blank once sanitised).
+    The first message's text is the ticket's description, and every channel's create form calls it so:
+    an error about it names that field (an HTML text such as ``<p> </p>`` is blank once sanitised).
     """
     try:
         return clean_message(message)
     except ValidationFailed as error:
-        if data.message is not None or "body" not in error.fields:
+        if "body" not in error.fields:
             raise
         reason = error.fields["body"]
         if reason == _("This field is required."):

@@ -1293,6 +1293,7 @@ def test_a_reply_goes_to_the_contact_by_default(api, ticket, agent):
     thread = Thread.objects.get(direction=Thread.Direction.OUTBOUND)
     assert response.json() == {
         "id": thread.pk,
+        "ticket_id": ticket.pk,
         "direction": "out",
         "channel": "email",
         "author_user_id": agent.user.pk,
