@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("<int:ticket_id>/", detail.ticket_detail, name="detail"),
     path("<int:ticket_id>/reply/", conversation.ticket_reply, name="reply"),
     path("<int:ticket_id>/comment/", conversation.ticket_comment, name="comment"),
+    path("<int:ticket_id>/message/", conversation.ticket_message, name="message"),
     path("<int:ticket_id>/mentions/", conversation.ticket_mentions, name="mentions"),
     path("<int:ticket_id>/properties/", properties.ticket_property, name="property"),
     path("<int:ticket_id>/presence/", presence.ticket_presence, name="presence"),

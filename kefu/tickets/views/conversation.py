@@ -6,7 +6,6 @@ The files and the message go through the services inside one transaction, so a r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,21 +22,17 @@ from kefu.core.html import html_to_text, sanitize_html, text_to_html
 from kefu.core.htmx import is_partial
 from kefu.core.ids import parse_id
 from kefu.tickets import services
-from kefu.tickets.inputs import CommentInput, ReplyInput
+from kefu.tickets.inputs import CommentInput, MessageInput, ReplyInput
 from kefu.tickets.selectors import ticket_agents
 from kefu.tickets.views.detail import (
     composer_context,
     page_context,
     visible_ticket_or_404,
 )
+from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_files
 
 MAX_MENTION_RESULTS = 10
-_ADDRESS_SEPARATORS = re.compile(r"[,;\s]+")
 _COMPOSER_FIELDS = {"body", "cc", "to", "bcc", "file", "attachment_ids", "mention_ids"}
-
-
-def _addresses(raw: str) -> list[str]:
-    return [address for address in _ADDRESS_SEPARATORS.split(raw) if address]
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -57,8 +52,12 @@ def _post(
     request: HttpRequest,
     ticket: Any,
     send: Callable[[Actor, list[int]], Any],
+    *,
+    store_files: bool = True,
 ) -> tuple[Any, dict[str, str], int]:
     """Store the uploaded files and call ``send`` with their ids, all or nothing.
+
+    ``store_files=False`` leaves the files to ``send`` (a service that takes them with the message).
 
     Returns ``(result, errors, status)``; ``errors`` maps a form field to its message.
     """
@@ -66,7 +65,7 @@ def _post(
     stored: list[Any] = []
     try:
         with transaction.atomic():
-            for upload in request.FILES.getlist("files"):
+            for upload in request.FILES.getlist("files") if store_files else []:
                 stored.append(
                     services.attachment_add(
                         actor=actor,
@@ -133,7 +132,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
     def send(actor: Actor, attachment_ids: list[int]) -> Any:
         data = ReplyInput(
-            body=_with_signature(body, signature), cc=_addresses(cc), attachment_ids=attachment_ids
+            body=_with_signature(body, signature), cc=split_addresses(cc), attachment_ids=attachment_ids
         )
         return services.ticket_reply(actor=actor, source=Source.WEB, ticket=ticket, data=data)
 
@@ -145,6 +144,45 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     }
     anchor = f"#thread-{thread.pk}" if thread else ""
     return _respond(request, ticket, anchor=anchor, errors=errors, status=status, values=values)
+
+
+@login_required
+@require_POST
+def ticket_message(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Log what the customer said on a call or in a chat: an inbound message from the contact.
+
+    It follows the customer-message policy of every channel, so on a ticket closed long ago it opens a
+    follow-up ticket, and the agent lands there.
+    """
+    ticket = visible_ticket_or_404(request, ticket_id)
+    body = request.POST.get("body", "")
+    cc = request.POST.get("cc", "")
+    channel = request.POST.get("channel", "")
+    channel = channel if channel in CREATE_CHANNELS else "phone"
+
+    def send(actor: Actor, attachment_ids: list[int]) -> Any:
+        data = MessageInput(body=body, channel=channel, cc=split_addresses(cc), files=uploaded_files(request))
+        return services.ticket_receive(actor=actor, source=Source.WEB, ticket=ticket, data=data)
+
+    thread, errors, status = _post(request, ticket, send, store_files=False)
+    if thread is not None and thread.ticket_id != ticket.pk:
+        return _to_ticket(request, thread.ticket_id)
+    values = {
+        "mode": "message",
+        "message_errors": errors,
+        "message": {"body": body, "cc": cc, "channel": channel},
+    }
+    anchor = f"#thread-{thread.pk}" if thread else ""
+    return _respond(request, ticket, anchor=anchor, errors=errors, status=status, values=values)
+
+
+def _to_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    url = reverse("tickets:detail", args=[ticket_id])
+    if is_partial(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 @login_required

@@ -19,9 +19,11 @@ from kefu.customfields.selectors import field_specs
 from kefu.org import permissions
 from kefu.org.selectors import agent_access, department_list
 from kefu.tickets import services
-from kefu.tickets.inputs import ContactRef, TicketCreateInput
+from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
+from kefu.tickets.models import Channel
 from kefu.tickets.selectors import priority_list, ticket_agents
 from kefu.tickets.views.detail import custom_field_rows
+from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_files
 from kefu.tickets.views.properties import choice_id, custom_values, parse_tags
 
 CUSTOM_PREFIX = "cf_"
@@ -33,6 +35,7 @@ _FORM_FIELD = {
     "contact.email": "contact_email",
     "email": "contact_email",
     "custom_fields": "form",
+    "file": "files",
 }
 
 
@@ -80,6 +83,7 @@ def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[
     if department_id is None:
         return None, {"department": _("This field is required.")}
     zone = timezone.get_current_timezone()
+    channel = data.get("channel", "") if data.get("channel") in CREATE_CHANNELS else Channel.WEB
     try:
         specs = field_specs("ticket", department_id=department_id)
         contact_id = choice_id(data.get("contact_id", ""))
@@ -88,7 +92,12 @@ def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[
             source=Source.WEB,
             data=TicketCreateInput(
                 subject=data.get("subject", ""),
-                description=data.get("description", ""),
+                message=MessageInput(
+                    body=data.get("description", ""),
+                    channel=channel,
+                    cc=split_addresses(data.get("cc", "")),
+                    files=uploaded_files(request),
+                ),
                 department_id=department_id,
                 contact=ContactRef(
                     contact_id=contact_id if isinstance(contact_id, int) else None,
@@ -103,7 +112,7 @@ def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[
                     for key, value in custom_values(specs, data, zone, prefix=CUSTOM_PREFIX).items()
                     if value is not None
                 },
-                channel="web",
+                channel=channel,
             ),
         )
     except ServiceError as exc:
@@ -140,6 +149,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         if ticket is not None:
             return redirect("tickets:detail", ticket_id=ticket.pk)
     context = {
+        "channels": [(value, label) for value, label in Channel.choices if value in CREATE_CHANNELS],
         "departments": departments,
         "department_id": department_id,
         "priorities": priority_list(),

@@ -27,6 +27,7 @@ from kefu.org import permissions
 from kefu.org.selectors import agent_access, department_list, helpdesk_settings, team_list
 from kefu.tickets import services
 from kefu.tickets.history_text import history_entries
+from kefu.tickets.models import Channel
 from kefu.tickets.presence import HEARTBEAT_SECONDS
 from kefu.tickets.selectors import (
     contact_other_tickets,
@@ -42,6 +43,7 @@ from kefu.tickets.selectors import (
     ticket_neighbours,
     ticket_page_get,
 )
+from kefu.tickets.views.forms import CREATE_CHANNELS
 
 PARTS = ("conversation", "history", "properties", "header", "full")
 PREVIEW_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -189,6 +191,9 @@ def composer_context(request: HttpRequest, ticket: Any, **values: Any) -> dict[s
         "comment_errors": {},
         "reply": {"body": "", "cc": "", "signature": True},
         "comment": {"body": "", "public": False, "mentions": []},
+        "message_errors": {},
+        "message": {"body": "", "cc": "", "channel": "phone"},
+        "message_channels": [(value, label) for value, label in Channel.choices if value in CREATE_CHANNELS],
         "max_attachment_bytes": settings.KEFU_MAX_ATTACHMENT_BYTES,
         # A reply goes to the requester's email address: without one it is kept but never delivered,
         # and the editor says so before the agent sends it.
