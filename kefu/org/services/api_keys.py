@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
+import math
 import secrets
+import time
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
+from kefu.core.catalog_cache import cached
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.org import permissions
 from kefu.org.models import ApiKey, User
@@ -55,18 +60,42 @@ def api_key_revoke(*, actor: Actor, source: Source, key_id: int) -> ApiKey:
     return key
 
 
+@dataclass(frozen=True)
+class _KnownKey:
+    key_id: int
+    digest: str
+    user: User | None
+
+
+# When this process last wrote each key's ``last_used_at``: a busy integration writes it once a minute.
+_last_written: dict[int, float] = {}
+LAST_USED_EVERY_SECONDS = 60
+
+
+def _load_key(prefix: str) -> _KnownKey | None:
+    key = ApiKey.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    if key is None:
+        return None
+    return _KnownKey(key.pk, key.digest, key.user if key.user.is_active else None)
+
+
 def api_key_authenticate(secret: str) -> User | None:
-    """Return the active user owning ``secret``, or None. Compares digests in constant time."""
+    """Return the active user owning ``secret``, or None. Compares digests in constant time.
+
+    Keys and their users are kept per process with the catalogue (``core.catalog_cache``): revoking a key
+    or deactivating its user bumps the catalogue version, so every process stops accepting it at its
+    next request. The caller gets its own copy of the user.
+    """
     parts = secret.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
     if not (parts[1].isascii() and parts[1].isalnum()):
         return None  # prefixes are hex; anything else (a NUL…) must not reach the database
-    key = ApiKey.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
-    if key is None or not hmac.compare_digest(key.digest, _digest(secret)) or not key.user.is_active:
+    known = cached(("org.api_key", parts[1]), lambda: _load_key(parts[1]))
+    if known is None or known.user is None or not hmac.compare_digest(known.digest, _digest(secret)):
         return None
-    now = timezone.now()
-    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
-        # Written at most once a minute so that a busy integration does not turn every read into a write.
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    return key.user
+    now = time.monotonic()
+    if now - _last_written.get(known.key_id, -math.inf) > LAST_USED_EVERY_SECONDS:
+        _last_written[known.key_id] = now
+        ApiKey.objects.filter(pk=known.key_id).update(last_used_at=timezone.now())
+    return copy.copy(known.user)

@@ -9,7 +9,6 @@ state, the first message's id included.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
@@ -83,7 +82,7 @@ def _checked_fields(actor: Actor, data: TicketCreateInput) -> dict[str, Any]:
         raise ValidationFailed(
             _("The ticket is not valid."), fields={"department_id": _("You do not work in this department.")}
         )
-    raw = {name: value for name, value in asdict(data).items() if name in _CREATE_FIELDS}
+    raw = {name: getattr(data, name) for name in _CREATE_FIELDS}
     if data.assignee_id is not None or data.team_id is not None:
         authorize(actor, None, permissions.TICKET_ASSIGN)
     requester = data.contact.contact.pk if data.contact.contact else data.contact.contact_id
@@ -136,10 +135,13 @@ def _clean_first_message(data: TicketCreateInput, message: MessageInput) -> tupl
     except ValidationFailed as error:
         if "body" not in error.fields:
             raise
-        reason = error.fields["body"]
+        fields = dict(error.fields)
+        reason = fields.pop("body")
         if reason == _("This field is required."):
             reason = _("Write the customer's message.")
-        raise ValidationFailed(_("The ticket is not valid."), fields={"description": reason}) from None
+        raise ValidationFailed(
+            _("The ticket is not valid."), fields={"description": reason, **fields}
+        ) from None
 
 
 def initial_state(ticket: Ticket, thread: Thread, tags: list[str]) -> dict[str, Any]:

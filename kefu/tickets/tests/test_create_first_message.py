@@ -270,7 +270,10 @@ def test_an_empty_body_is_refused_before_anything_is_written(department, contact
             source=Source.EMAIL,
             data=_data(department, contact, message=MessageInput(body="  ", cc=["not an address"])),
         )
-    assert error.value.fields == {"body": "This field is required.", "cc": "Enter valid email addresses."}
+    assert error.value.fields == {
+        "description": "Write the customer's message.",
+        "cc": "Enter valid email addresses.",
+    }
     assert (Ticket.objects.count(), Thread.objects.count(), TicketEvent.objects.count()) == (0, 0, 0)
 
 
