@@ -57,6 +57,7 @@ def departments(request: HttpRequest) -> list[dict[str, Any]]:
             "code": d.code,
             "description": d.description,
             "is_active": d.is_active,
+            "reopen_within_days": d.reopen_within_days,
         }
         for d in department_list()
     ]

@@ -133,6 +133,17 @@ class DepartmentForm(StyledForm):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    reopen_within_days = forms.IntegerField(
+        label=_("Reopen within (days)"),
+        required=False,
+        min_value=0,
+        max_value=3650,
+        initial=14,
+        help_text=_(
+            "A customer's message on a ticket closed less than this many days ago reopens it; "
+            "a later one opens a follow-up ticket. A mailbox may set its own."
+        ),
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -25,6 +25,7 @@ class DepartmentOut(Schema):
     code: str
     description: str
     is_active: bool
+    reopen_within_days: int
 
 
 class TeamOut(Schema):

@@ -19,21 +19,53 @@ from kefu.org.services.common import require_permission, required
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
 
-def _clean_department(errors: dict[str, str], *, name: str, name_en: str, description: str) -> dict[str, str]:
-    values = {"name": required(errors, "name", name), "name_en": name_en.strip(), "description": description}
+MAX_REOPEN_DAYS = 3650
+DEFAULT_REOPEN_DAYS = 14
+
+
+def _clean_department(
+    errors: dict[str, str], *, name: str, name_en: str, description: str, reopen_within_days: int
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": required(errors, "name", name),
+        "name_en": name_en.strip(),
+        "description": description,
+        "reopen_within_days": reopen_within_days,
+    }
     if len(values["name"]) > 100:
         errors["name"] = _("Enter at most 100 characters.")
     if len(values["name_en"]) > 100:
         errors["name_en"] = _("Enter at most 100 characters.")
+    if (
+        isinstance(reopen_within_days, bool)
+        or not isinstance(reopen_within_days, int)
+        or not 0 <= reopen_within_days <= MAX_REOPEN_DAYS
+    ):
+        errors["reopen_within_days"] = _("Enter a number of days between 0 and %(limit)d.") % {
+            "limit": MAX_REOPEN_DAYS
+        }
     return values
 
 
 def department_create(
-    *, actor: Actor, source: Source, name: str, code: str, name_en: str = "", description: str = ""
+    *,
+    actor: Actor,
+    source: Source,
+    name: str,
+    code: str,
+    name_en: str = "",
+    description: str = "",
+    reopen_within_days: int | None = None,
 ) -> Department:
     require_permission(actor, permissions.SETTINGS_MANAGE)
     errors: dict[str, str] = {}
-    values = _clean_department(errors, name=name, name_en=name_en, description=description)
+    values = _clean_department(
+        errors,
+        name=name,
+        name_en=name_en,
+        description=description,
+        reopen_within_days=DEFAULT_REOPEN_DAYS if reopen_within_days is None else reopen_within_days,
+    )
     code = required(errors, "code", code).lower()
     if code and not _CODE.match(code):
         errors["code"] = _("Use lower-case letters, digits and hyphens (at most 32).")
@@ -56,14 +88,24 @@ def department_update(
     name_en: str = "",
     description: str = "",
     is_active: bool = True,
+    reopen_within_days: int | None = None,
 ) -> Department:
-    """Rename or (de)activate a department. Its code is permanent: rules and integrations refer to it."""
+    """Rename or (de)activate a department, or change its reopen window. Its code is permanent: rules and
+    integrations refer to it. ``reopen_within_days=None`` keeps the window it has."""
     require_permission(actor, permissions.SETTINGS_MANAGE)
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
         raise NotFound(_("No such department."))
     errors: dict[str, str] = {}
-    cleaned = _clean_department(errors, name=name, name_en=name_en, description=description)
+    cleaned = _clean_department(
+        errors,
+        name=name,
+        name_en=name_en,
+        description=description,
+        reopen_within_days=(
+            department.reopen_within_days if reopen_within_days is None else reopen_within_days
+        ),
+    )
     if errors:
         raise ValidationFailed(_("The department is not valid."), fields=errors)
     values: dict[str, Any] = {**cleaned, "is_active": is_active}

@@ -274,3 +274,38 @@ def test_helpdesk_settings_update(admin_agent, agent):
             actor=as_(agent), source=WEB, ticket_number_prefix="#", time_zone="UTC", default_language="en"
         )
     assert HelpdeskSettings.load().ticket_number_prefix == "KF-"
+
+
+@pytest.mark.django_db
+def test_a_department_keeps_its_reopen_window_unless_told_otherwise(admin_agent):
+    department = services.department_create(
+        actor=as_(admin_agent), source=WEB, name="技术支持", code="support", reopen_within_days=3
+    )
+    assert department.reopen_within_days == 3
+    services.department_update(actor=as_(admin_agent), source=WEB, department_id=department.pk, name="支持")
+    assert Department.objects.get(pk=department.pk).reopen_within_days == 3
+    services.department_update(
+        actor=as_(admin_agent), source=WEB, department_id=department.pk, name="支持", reopen_within_days=0
+    )
+    assert Department.objects.get(pk=department.pk).reopen_within_days == 0
+    assert (
+        services.department_create(
+            actor=as_(admin_agent), source=WEB, name="财务", code="billing"
+        ).reopen_within_days
+        == 14
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [-1, 3651, True, "7"])
+def test_a_reopen_window_out_of_range_is_refused(admin_agent, department, days):
+    with pytest.raises(ValidationFailed) as refused:
+        services.department_update(
+            actor=as_(admin_agent),
+            source=WEB,
+            department_id=department.pk,
+            name="售后",
+            reopen_within_days=days,
+        )
+    assert refused.value.fields == {"reopen_within_days": "Enter a number of days between 0 and 3650."}
+    assert Department.objects.get(pk=department.pk).name == department.name

@@ -362,3 +362,21 @@ def test_list_pages_issue_the_same_number_of_queries_for_3_and_30_rows(admin_cli
     few = count_queries(admin_client, path)
     add(27)
     assert count_queries(admin_client, path) == few
+
+
+@pytest.mark.django_db
+def test_the_department_page_edits_the_reopen_window(admin_client, department):
+    response = admin_client.post(
+        f"/settings/departments/{department.pk}/",
+        {"name": "售后服务", "name_en": "After-sales", "is_active": "on", "reopen_within_days": "30"},
+    )
+    assert response.status_code == 302
+    assert Department.objects.get(pk=department.pk).reopen_within_days == 30
+    response = admin_client.post(
+        f"/settings/departments/{department.pk}/", {"name": "售后服务", "reopen_within_days": "-5"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "reopen_within_days": ["Ensure this value is greater than or equal to 0."]
+    }
+    assert Department.objects.get(pk=department.pk).reopen_within_days == 30

@@ -59,6 +59,7 @@ def departments(request: HttpRequest) -> HttpResponse:
             name_en=data["name_en"],
             code=data["code"],
             description=data["description"],
+            reopen_within_days=data["reopen_within_days"],
         )
 
     return form_page(
@@ -85,6 +86,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
         "name_en": department.name_en,
         "description": department.description,
         "is_active": department.is_active,
+        "reopen_within_days": department.reopen_within_days,
     }
 
     def submit(data: dict[str, Any]) -> None:
@@ -96,6 +98,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
             name_en=data["name_en"],
             description=data["description"],
             is_active=data["is_active"],
+            reopen_within_days=data["reopen_within_days"],
         )
 
     return form_page(
