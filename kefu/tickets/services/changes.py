@@ -34,18 +34,7 @@ from kefu.core.event_types import EventType
 from kefu.core.events import publish
 from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.rules import current_cause, run_rules
-
-LOCK_RELATED = (
-    "status",
-    "priority",
-    "department",
-    "team",
-    "assignee",
-    "contact",
-    "account",
-    "brand",
-    "parent",
-)
+from kefu.tickets.services.fields import REFERENCE_FIELDS
 
 
 def snapshot(obj: Any) -> dict[str, Any] | None:
@@ -127,7 +116,7 @@ def lock_ticket(ticket_id: int) -> Ticket:
     """
     if connection.features.has_select_for_update:
         Ticket.objects.select_for_update().filter(pk=ticket_id).values_list("pk", flat=True).get()
-    return Ticket.objects.select_related(*LOCK_RELATED).get(pk=ticket_id)
+    return Ticket.objects.select_related(*REFERENCE_FIELDS).get(pk=ticket_id)
 
 
 def _write(change: RecordedChange) -> None:
