@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import (
@@ -29,6 +29,7 @@ from kefu.org.models import Agent, Role, User
 from kefu.org.selectors import agent_access
 from kefu.tickets.models import (
     Attachment,
+    Channel,
     Comment,
     Priority,
     Status,
@@ -326,3 +327,79 @@ def contact_may_write(contact_id: int, ticket: Ticket) -> bool:
     if ticket.cc_contacts.filter(pk=contact_id).exists():
         return True
     return ticket.account_id is not None and account_shares_tickets(contact_id, ticket.account_id)
+
+
+# Reads the email channel makes on tickets and their threads (threading, intake, sending).
+
+
+def thread_visible(user: User | None, thread_id: int) -> Thread | None:
+    """A thread, with its ticket, of a ticket ``user`` may see; else None (another department's is a 404)."""
+    return (
+        Thread.objects.select_related("ticket").filter(pk=thread_id, ticket__in=visible_tickets(user)).first()
+    )
+
+
+def untrashed_threads_with_message_ids(message_ids: Sequence[str]) -> QuerySet[Thread]:
+    """Threads whose Message-ID is one of ``message_ids`` (exactly as given), on tickets not in the trash."""
+    return Thread.objects.filter(message_id__in=message_ids, ticket__deleted_at__isnull=True)
+
+
+def threads_with_message_id(message_id: str) -> QuerySet[Thread]:
+    """Threads whose Message-ID is exactly ``message_id``, oldest first, on any ticket (trashed too).
+
+    Email intake uses it as a subquery (``.values("id")[:1]``) to tell a duplicate message."""
+    return Thread.objects.filter(message_id=message_id).order_by("id")
+
+
+def thread_with_ticket(thread_id: int) -> Thread:
+    """The thread with its ticket; raises ``Thread.DoesNotExist`` when there is none."""
+    return Thread.objects.select_related("ticket").get(pk=thread_id)
+
+
+def outbound_thread_by_message_id(message_id: str) -> Thread | None:
+    """The outbound thread (with its ticket) we sent as ``message_id``, stored with or without angle
+    brackets; what a delivery-status report names."""
+    return (
+        Thread.objects.filter(
+            message_id__in=[message_id, f"<{message_id}>"], direction=Thread.Direction.OUTBOUND
+        )
+        .select_related("ticket")
+        .first()
+    )
+
+
+def outbound_email_threads(thread_ids: Sequence[int]) -> QuerySet[Thread]:
+    """The outbound threads of the email channel among ``thread_ids``, with their tickets."""
+    return Thread.objects.select_related("ticket").filter(
+        pk__in=thread_ids, direction=Thread.Direction.OUTBOUND, channel=Channel.EMAIL
+    )
+
+
+def threads_before(thread: Thread) -> QuerySet[Thread]:
+    """The other threads of ``thread``'s ticket written before it, oldest first (by time, then id)."""
+    return (
+        Thread.objects.filter(ticket=thread.ticket_id)
+        .exclude(pk=thread.pk)
+        .filter(Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk))
+        .order_by("created_at", "pk")
+    )
+
+
+def ticket_with_contact(ticket_id: int) -> Ticket | None:
+    """A ticket not in the trash, with its contact."""
+    return Ticket.objects.select_related("contact").filter(pk=ticket_id, deleted_at__isnull=True).first()
+
+
+def ticket_by_number(number: int) -> Ticket | None:
+    """The ticket numbered ``number`` unless it is in the trash, with its contact and status."""
+    return (
+        Ticket.objects.filter(number=number, deleted_at__isnull=True)
+        .select_related("contact", "status")
+        .first()
+    )
+
+
+def ticket_from_row(columns: Sequence[str], values: Sequence[object]) -> Ticket:
+    """A ticket made from columns already read (``values`` in the order of ``columns``), with no query;
+    any other column loads on first use, as with ``only()``."""
+    return Ticket.from_db(None, list(columns), list(values))

@@ -13,6 +13,7 @@ fixed context; a template that fails to render falls back to the built-in text i
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
@@ -27,8 +28,11 @@ from kefu.core.actors import Actor, Source
 from kefu.core.events import Event
 from kefu.org.models import HelpdeskSettings
 from kefu.tickets.inputs import ReplyInput
-from kefu.tickets.models import Thread, Ticket
+from kefu.tickets.selectors import ticket_with_contact
 from kefu.tickets.services import ticket_reply
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Thread, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +99,7 @@ def acknowledgement(mailbox: Mailbox, ticket: Ticket) -> tuple[str, str]:
 def auto_acknowledge(*, inbound_id: int, ticket_id: int) -> Thread | None:
     """Send the acknowledgement for a ticket just opened from ``inbound_id``, at most once."""
     inbound = InboundMessage.objects.select_related("mailbox").filter(pk=inbound_id).first()
-    ticket = Ticket.objects.select_related("contact").filter(pk=ticket_id, deleted_at__isnull=True).first()
+    ticket = ticket_with_contact(ticket_id)
     if inbound is None or ticket is None or inbound.is_automated or inbound.is_spam:
         return None
     mailbox = inbound.mailbox

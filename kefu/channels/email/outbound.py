@@ -27,6 +27,7 @@ import secrets
 import smtplib
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -44,9 +45,17 @@ from kefu.core.errors import Conflict
 from kefu.core.events import Event
 from kefu.org import permissions
 from kefu.org.models import Agent, HelpdeskSettings
-from kefu.tickets.models import Channel, Thread, Ticket
-from kefu.tickets.services import thread_delivery_update, thread_message_id_assign
-from kefu.tickets.services.authorization import authorize
+from kefu.tickets.selectors import outbound_email_threads, threads_before
+from kefu.tickets.services import (
+    ThreadDelivery,
+    ThreadDirection,
+    authorize,
+    thread_delivery_update,
+    thread_message_id_assign,
+)
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Thread, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -159,15 +168,9 @@ def _known_message_ids(thread: Thread, mailbox: Mailbox | None) -> tuple[list[st
         .exclude(message_id="")
         .values_list("message_id", "received_at")
     ]
-    earlier = list(
-        Thread.objects.filter(ticket=ticket)
-        .exclude(pk=thread.pk)
-        .filter(Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk))
-        .order_by("created_at", "pk")
-        .values_list("pk", "message_id", "created_at", "direction")
-    )
+    earlier = list(threads_before(thread).values_list("pk", "message_id", "created_at", "direction"))
     stamped += [
-        (created_at, pk, message_id, direction == Thread.Direction.INBOUND)
+        (created_at, pk, message_id, direction == ThreadDirection.INBOUND)
         for pk, message_id, created_at, direction in earlier
         if message_id
     ]
@@ -375,7 +378,7 @@ def outbound_deliver(*, thread_id: int, last_attempt: bool = False, retry_in: in
     if not _claim(outbound, claimed_at):
         return Outcome.SKIPPED
     thread = outbound.thread
-    _set_delivery(thread, Thread.Delivery.SENDING)
+    _set_delivery(thread, ThreadDelivery.SENDING)
     failure = _attempt(thread, outbound)
     if failure is not None:
         logger.warning("thread %s: sending failed: %s", thread_id, failure.reason)
@@ -385,14 +388,14 @@ def outbound_deliver(*, thread_id: int, last_attempt: bool = False, retry_in: in
             queued_at=claimed_at + dt.timedelta(seconds=retry_in),
         )
         if failure.permanent or last_attempt or outbound.attempts + 1 >= MAX_ATTEMPTS:
-            _set_delivery(thread, Thread.Delivery.FAILED, failure.reason[:2000])
+            _set_delivery(thread, ThreadDelivery.FAILED, failure.reason[:2000])
             return Outcome.FAILED
-        _set_delivery(thread, Thread.Delivery.QUEUED)
+        _set_delivery(thread, ThreadDelivery.QUEUED)
         return Outcome.RETRY
     OutboundEmail.objects.filter(pk=outbound.pk, claimed_at=claimed_at).update(
         sent_at=timezone.now(), last_error=""
     )
-    _set_delivery(thread, Thread.Delivery.SENT)
+    _set_delivery(thread, ThreadDelivery.SENT)
     return Outcome.SENT
 
 
@@ -417,7 +420,7 @@ def outbound_queue(*, thread: Thread, subject: str = "") -> OutboundEmail:
             defaults={"mailbox": mailbox_for_ticket(thread.ticket), "subject": subject},
         )
         OutboundEmail.objects.filter(pk=outbound.pk).update(queued_at=timezone.now())
-        _set_delivery(thread, Thread.Delivery.QUEUED)
+        _set_delivery(thread, ThreadDelivery.QUEUED)
         _queue_task(thread.pk)
     return outbound
 
@@ -425,7 +428,7 @@ def outbound_queue(*, thread: Thread, subject: str = "") -> OutboundEmail:
 def outbound_retry(*, actor: Actor, source: Source, thread: Thread) -> Thread:
     """Send a failed reply again (the agent's retry button); only for agents who may reply on the ticket."""
     authorize(actor, thread.ticket, permissions.TICKET_REPLY)
-    if thread.delivery_status != Thread.Delivery.FAILED:
+    if thread.delivery_status != ThreadDelivery.FAILED:
         raise Conflict(_("Only a reply that failed to send can be sent again."))
     with transaction.atomic():
         outbound, _created = OutboundEmail.objects.get_or_create(
@@ -438,7 +441,7 @@ def outbound_retry(*, actor: Actor, source: Source, thread: Thread) -> Thread:
         )
         # The delivery state is the sending flow's (the system's) to record; the agent's part is the
         # retry itself, audited below.
-        _set_delivery(thread, Thread.Delivery.QUEUED)
+        _set_delivery(thread, ThreadDelivery.QUEUED)
         audit_record(
             actor=actor,
             source=source,
@@ -463,7 +466,7 @@ def outbound_requeue_stale(*, now: dt.datetime | None = None) -> int:
     lost = (
         OutboundEmail.objects.filter(
             sent_at__isnull=True,
-            thread__delivery_status__in=(Thread.Delivery.QUEUED, Thread.Delivery.SENDING),
+            thread__delivery_status__in=(ThreadDelivery.QUEUED, ThreadDelivery.SENDING),
         )
         .filter(
             Q(claimed_at__isnull=True, queued_at__lt=now - STALE_AFTER)
@@ -490,10 +493,8 @@ def on_tickets_replied(events: list[Event]) -> None:
     A thread whose delivery is already queued (or further) is left alone, so a redelivered event
     queues nothing twice.
     """
-    threads = Thread.objects.select_related("ticket").filter(
-        pk__in=[event.payload["thread_id"] for event in events if event.payload.get("thread_id")],
-        direction=Thread.Direction.OUTBOUND,
-        channel=Channel.EMAIL,
+    threads = outbound_email_threads(
+        [event.payload["thread_id"] for event in events if event.payload.get("thread_id")]
     )
     for thread in threads:
         if not thread.delivery_status:

@@ -6,9 +6,7 @@ from django.db.models import QuerySet
 
 from kefu.channels.email.models import InboundMessage, Mailbox
 from kefu.core import catalog_cache
-from kefu.org.models import Brand, User
-from kefu.tickets.models import Thread
-from kefu.tickets.selectors import visible_tickets
+from kefu.org.models import Brand
 
 INBOUND_PAGE_SIZE = 50
 PROBLEM_STATES = (InboundMessage.State.QUARANTINED, InboundMessage.State.PENDING)
@@ -65,11 +63,4 @@ def thread_inbound_id(thread_id: int) -> int | None:
     """The stored message a thread was made from (the first, if intake linked several)."""
     return (
         InboundMessage.objects.filter(thread_id=thread_id).order_by("id").values_list("pk", flat=True).first()
-    )
-
-
-def thread_visible(user: User, thread_id: int) -> Thread | None:
-    """A thread of a ticket ``user`` may see, else None (another department's ticket is a 404)."""
-    return (
-        Thread.objects.select_related("ticket").filter(pk=thread_id, ticket__in=visible_tickets(user)).first()
     )

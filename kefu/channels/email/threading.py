@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Value
 
@@ -27,7 +28,10 @@ from kefu.channels.email.models import InboundMessage
 from kefu.channels.email.parse.message import ParsedMessage
 from kefu.contacts.models import Contact
 from kefu.org.selectors import helpdesk_settings
-from kefu.tickets.models import Thread, Ticket
+from kefu.tickets.selectors import ticket_by_number, ticket_from_row, untrashed_threads_with_message_ids
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Ticket
 
 MAX_REFERENCES = 100
 _TAG = re.compile(r"\[([^\[\]\d\s]{0,16})(\d{1,18})\]")
@@ -53,7 +57,7 @@ def _matched_ticket(values: tuple[object, ...]) -> Ticket:
     """The matched ticket with the columns the intake needs (who may write to it); the tickets service
     reads it again, locked, so reading it whole here would be a wasted statement. Any other column
     is loaded on first use, as with ``only()``."""
-    return Ticket.from_db(None, list(_MATCH_COLUMNS), list(values))
+    return ticket_from_row(_MATCH_COLUMNS, values)
 
 
 def ticket_by_message_ids(message_ids: list[str]) -> Ticket | None:
@@ -64,7 +68,7 @@ def ticket_by_message_ids(message_ids: list[str]) -> Ticket | None:
     # One statement for both tables and their tickets; a thread's Message-ID wins over a raw
     # message's (kind 0 before 1). A trashed ticket is never a match.
     threads = (
-        Thread.objects.filter(message_id__in=wanted, ticket__deleted_at__isnull=True)
+        untrashed_threads_with_message_ids(wanted)
         .annotate(kind=Value(0))
         .values_list("kind", "message_id", *columns)
     )
@@ -91,11 +95,7 @@ def subject_ticket_numbers(subject: str, prefix: str) -> list[int]:
 
 def ticket_by_subject_tag(subject: str, prefix: str, sender: Contact) -> Ticket | None:
     for number in subject_ticket_numbers(subject, prefix):
-        ticket = (
-            Ticket.objects.filter(number=number, deleted_at__isnull=True)
-            .select_related("contact", "status")
-            .first()
-        )
+        ticket = ticket_by_number(number)
         if ticket is not None and (
             ticket.contact_id == sender.pk or ticket.cc_contacts.filter(pk=sender.pk).exists()
         ):

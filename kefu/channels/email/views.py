@@ -23,6 +23,7 @@ from kefu.core.pagination import BadCursor, paginate
 from kefu.org import permissions
 from kefu.org.selectors import department_list
 from kefu.org.views.common import actor_of, agent_required, posted, render_settings
+from kefu.tickets.selectors import thread_visible
 
 admin_required = agent_required(permissions.SETTINGS_MANAGE)
 
@@ -232,7 +233,7 @@ def thread_source(request: HttpRequest, thread_id: int) -> HttpResponse:
 @agent_required()
 @require_POST
 def outbound_retry(request: HttpRequest, thread_id: int) -> HttpResponse:
-    thread = selectors.thread_visible(request.user, thread_id)
+    thread = thread_visible(request.user, thread_id)
     if thread is None:
         raise Http404
     try:

@@ -1,6 +1,8 @@
 """The one write path for tickets. Every channel, rule and job changes tickets through these functions."""
 
+from kefu.tickets.models import Thread
 from kefu.tickets.services.attachments import attachment_add
+from kefu.tickets.services.authorization import authorize
 from kefu.tickets.services.bulk import ticket_bulk_update
 from kefu.tickets.services.catalog import priority_create, priority_update, status_create, status_update
 from kefu.tickets.services.cc import MAX_CC_CONTACTS, ticket_cc_add
@@ -17,12 +19,19 @@ from kefu.tickets.services.saved_views import saved_view_create, saved_view_dele
 from kefu.tickets.services.tags import ticket_tag
 from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
+# Values channels compare and write: a thread's delivery state and its direction.
+ThreadDelivery = Thread.Delivery
+ThreadDirection = Thread.Direction
+
 __all__ = [
     "MAX_BODY",
     "MAX_CC_CONTACTS",
     "MAX_RECIPIENTS",
     "MAX_SUBJECT",
+    "ThreadDelivery",
+    "ThreadDirection",
     "attachment_add",
+    "authorize",
     "priority_create",
     "priority_update",
     "saved_view_create",

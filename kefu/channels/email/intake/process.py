@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, OuterRef, Subquery, Value
@@ -27,8 +27,11 @@ from kefu.core.errors import NotFound, ServiceError
 from kefu.core.event_types import EventType
 from kefu.core.events import publish
 from kefu.core.validation import is_email
+from kefu.tickets import selectors as tickets_selectors
 from kefu.tickets import services as tickets
-from kefu.tickets.models import Thread, Ticket
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Thread, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -227,7 +230,7 @@ def _screening(message_id: str, sha256: str, sender: str) -> dict[str, Any]:
     earlier = InboundMessage.objects.filter(state__in=_DONE).exclude(pk=OuterRef("pk")).order_by("id")
     if message_id:
         earlier = earlier.filter(message_id=message_id)
-        threads = Thread.objects.filter(message_id=message_id).order_by("id").values("id")[:1]
+        threads = tickets_selectors.threads_with_message_id(message_id).values("id")[:1]
         thread_id: Any = Subquery(threads)
     else:
         earlier = earlier.filter(sha256=sha256, message_id="")
@@ -243,7 +246,7 @@ def _duplicate_of(inbound: InboundMessage) -> InboundMessage | Thread | None:
     if inbound.duplicate_id is not None:
         return InboundMessage.objects.defer("raw").select_related("ticket").get(pk=inbound.duplicate_id)
     if inbound.duplicate_thread_id is not None:
-        return Thread.objects.select_related("ticket").get(pk=inbound.duplicate_thread_id)
+        return tickets_selectors.thread_with_ticket(inbound.duplicate_thread_id)
     return None
 
 
@@ -366,13 +369,7 @@ def _bounce(parsed: ParsedMessage) -> Outcome:
     report = parsed.delivery_report
     assert report is not None
     original = report.original_message_id.strip().strip("<>")
-    thread = (
-        Thread.objects.filter(message_id__in=[original, f"<{original}>"], direction=Thread.Direction.OUTBOUND)
-        .select_related("ticket")
-        .first()
-        if original
-        else None
-    )
+    thread = tickets_selectors.outbound_thread_by_message_id(original) if original else None
     if thread is None:
         return Outcome(
             InboundMessage.State.BOUNCE,
@@ -393,7 +390,7 @@ def _bounce(parsed: ParsedMessage) -> Outcome:
         actor=Actor.system(),
         source=Source.EMAIL,
         thread=thread,
-        status=Thread.Delivery.FAILED,
+        status=tickets.ThreadDelivery.FAILED,
         error=error,
     )
     return Outcome(

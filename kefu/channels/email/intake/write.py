@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -17,7 +18,9 @@ from kefu.core.validation import is_email
 from kefu.tickets import selectors as tickets_selectors
 from kefu.tickets import services as tickets
 from kefu.tickets.inputs import ContactRef, FileInput, MessageInput, TicketCreateInput
-from kefu.tickets.models import Thread, Ticket
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Thread, Ticket
 
 MAX_FULL_HTML = 2_000_000
 
