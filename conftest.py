@@ -54,3 +54,11 @@ def _tasks_run_inline():
 def _fresh_catalog_cache():
     """No test sees statuses, priorities or custom fields cached from an earlier test's rolled-back data."""
     catalog_cache.forget()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start a real Celery worker share one Redis database: ``./scripts/test`` runs the suite on
+    both cores (pytest-xdist, ``--dist loadgroup``), and this keeps those tests on one of them."""
+    for item in items:
+        if item.get_closest_marker("worker") or "redis_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("shared-redis"))

@@ -26,6 +26,7 @@ def test_a_new_ticket_is_announced_on_the_open_list(signed_in, desk, live_stream
         source=Source.EMAIL,
         data=TicketCreateInput(
             subject="新的咨询：门店网络中断",
+            description="今天早上开始门店网络中断。",
             department_id=desk.department.pk,
             contact=ContactRef(contact_id=desk.contact.pk),
         ),

@@ -50,12 +50,14 @@ def test_run_serves_the_api_processes_jobs_in_its_worker_and_stops_on_sigterm(in
                 "/api/v1/tickets",
                 json={
                     "subject": "Quokka 发票抬头错误",
+                    "description": "发票抬头写错了。",
                     "department_id": department_id,
                     "contact": {"email": "a@example.cn"},
                 },
             )
             assert created.status_code == 201
-            # The search index is written by the worker, after commit, through the file-system broker.
+            # The search index is written by the worker, after commit: the outbox relay goes through the
+            # file-system broker.
             found: list[dict] = []
             deadline = time.monotonic() + 60
             while not found and time.monotonic() < deadline:
