@@ -23,6 +23,16 @@ def _setup_django() -> None:
     django.setup()
 
 
+def worker_command(*, concurrency: int, loglevel: str = "INFO") -> list[str]:
+    """The Celery worker with beat that ``kefu run`` starts (the job benchmark starts the same one)."""
+    from django.conf import settings
+
+    return [
+        sys.executable, "-m", "celery", "-A", "kefu", "worker", "--beat", "--loglevel", loglevel,
+        "--concurrency", str(concurrency), "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+    ]  # fmt: skip
+
+
 def _run(args: argparse.Namespace) -> int:
     _setup_django()
     from django.conf import settings
@@ -39,10 +49,7 @@ def _run(args: argparse.Namespace) -> int:
             "--threads", str(args.threads), "--worker-class", "gthread", "--access-logfile", "-",
             "--graceful-timeout", "20",
         ],
-        "worker": [
-            python, "-m", "celery", "-A", "kefu", "worker", "--beat", "--loglevel", "INFO",
-            "--concurrency", str(args.concurrency), "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-        ],
+        "worker": worker_command(concurrency=args.concurrency),
     }  # fmt: skip
     children = {name: subprocess.Popen(command) for name, command in commands.items()}
     print(

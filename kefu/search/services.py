@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from kefu.core.html import html_to_text
 from kefu.search.backends import backend
 from kefu.search.segmentation import segment_document
@@ -24,14 +26,22 @@ def _document_texts(ticket_ids: list[int]) -> dict[int, list[str]]:
 
 
 def tickets_index(ticket_ids: Iterable[int]) -> int:
-    """(Re)index these tickets from the database; deleted or trashed ones leave the index."""
+    """(Re)index these tickets from the database; deleted or trashed ones leave the index.
+
+    Texts are read and segmented first, then written in one transaction: one commit for the whole batch
+    (on SQLite, autocommit would make each row its own), and no moment at which a ticket is in the
+    middle of being replaced and found by nothing.
+    """
     ticket_ids = list(ticket_ids)
     live = set(Ticket.objects.filter(pk__in=ticket_ids, deleted_at__isnull=True).values_list("id", flat=True))
     gone = [pk for pk in ticket_ids if pk not in live]
-    if gone:
-        backend().remove(gone)
     texts = _document_texts(sorted(live))
-    backend().store((pk, segment_document("\n".join(parts))) for pk, parts in texts.items())
+    documents = [(pk, segment_document("\n".join(parts))) for pk, parts in texts.items()]
+    with transaction.atomic():
+        if gone:
+            backend().remove(gone)
+        if documents:
+            backend().store(documents)
     return len(live)
 
 

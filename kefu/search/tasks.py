@@ -6,7 +6,18 @@ from celery import shared_task
 
 from kefu.search.services import tickets_index
 
+# Tickets per indexing pass: one read of their texts, one write transaction.
+BATCH_SIZE = 500
+
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def index_ticket(ticket_id: int) -> int:
     return tickets_index([ticket_id])
+
+
+@shared_task(name="search.index_tickets", autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def index_tickets(ticket_ids: list[int]) -> int:
+    """(Re)index many tickets in one job: a burst of changes costs one job, not one per ticket."""
+    unique = sorted(set(ticket_ids))
+    batches = (unique[start : start + BATCH_SIZE] for start in range(0, len(unique), BATCH_SIZE))
+    return sum(tickets_index(batch) for batch in batches)
