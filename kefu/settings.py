@@ -232,6 +232,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # SQLite gathers no planner statistics by itself (PostgreSQL's autovacuum does): once a day.
     "core-optimize-database": {"task": "core.optimize_database", "schedule": 24 * 3600.0},
+    # Domain events whose relay was lost with a crash or a broker outage, or that a consumer failed on.
+    "core-relay-outbox": {"task": "core.relay_outbox_left_behind", "schedule": 10.0},
+    "core-purge-outbox": {"task": "core.purge_outbox", "schedule": 24 * 3600.0},
     # Stored mail that a crash left unprocessed becomes its ticket or thread within minutes.
     "mail-process-pending": {"task": "mail.process_pending", "schedule": 120.0},
     # Each IMAP/POP3 mailbox is polled when its own interval has passed; this is only how often we look.

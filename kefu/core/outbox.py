@@ -138,6 +138,16 @@ def outbox_deliver(
     return len(delivered)
 
 
+def outbox_deliver_pending(ids: Sequence[int]) -> int:
+    """Deliver ``ids`` and whatever else is pending; return how many events finished."""
+    total = outbox_deliver(ids)
+    while True:
+        count = outbox_deliver()
+        total += count
+        if count < BATCH_SIZE:
+            return total
+
+
 def outbox_deliver_left_behind() -> int:
     """What beat runs: every event that its own relay did not deliver, batch after batch."""
     total = 0

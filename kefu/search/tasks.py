@@ -10,11 +10,6 @@ from kefu.search.services import tickets_index
 BATCH_SIZE = 500
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def index_ticket(ticket_id: int) -> int:
-    return tickets_index([ticket_id])
-
-
 @shared_task(name="search.index_tickets", autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def index_tickets(ticket_ids: list[int]) -> int:
     """(Re)index many tickets in one job: a burst of changes costs one job, not one per ticket."""

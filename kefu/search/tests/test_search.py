@@ -100,20 +100,35 @@ def test_query_syntax_characters_are_searched_as_text(printer):
 
 @pytest.mark.django_db
 def test_several_events_of_one_transaction_index_the_ticket_once_with_all_its_text(
-    create_ticket, agent, django_capture_on_commit_callbacks, monkeypatch, published
+    create_ticket, agent, django_capture_on_commit_callbacks, published
 ):
-    from django.db import transaction
-
-    from kefu.search import subscribers
+    from celery.signals import task_prerun
 
     queued: list[list[int]] = []
 
-    def record(ticket_ids: list[int]) -> None:
-        queued.append(list(ticket_ids))
-        tickets_index(ticket_ids)
+    def record(sender=None, args=(), **_kwargs) -> None:
+        if sender is not None and sender.name == "search.index_tickets":
+            queued.append(list(args[0]))
 
-    # The outbox consumer hands a whole batch of events to one indexing pass.
-    monkeypatch.setattr(subscribers, "tickets_index", record)
+    # The outbox consumer hands a whole batch of events to one indexing job.
+    task_prerun.connect(record, weak=False)
+    try:
+        _reply_and_comment_in_one_transaction(create_ticket, agent, django_capture_on_commit_callbacks)
+    finally:
+        task_prerun.disconnect(record)
+    ticket = Ticket.objects.get(subject="打印机无法连接网络")
+    # One job for the three events of the transaction; the reply, sent by email after the commit,
+    # records its delivery in a transaction of its own, which makes the second job.
+    assert queued == [[ticket.pk], [ticket.pk]]
+    delivered = published(EventType.TICKET_DELIVERY_UPDATED)
+    assert [payload["changes"][0]["new"]["status"] for payload in delivered] == ["sent"]
+    assert _found("出厂设置") == ["打印机无法连接网络"]
+    assert _found("固件") == ["打印机无法连接网络"]
+
+
+def _reply_and_comment_in_one_transaction(create_ticket, agent, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         ticket = create_ticket(subject="打印机无法连接网络")
         ticket_reply(
@@ -128,15 +143,3 @@ def test_several_events_of_one_transaction_index_the_ticket_once_with_all_its_te
             ticket=ticket,
             data=CommentInput(body="疑似固件缺陷"),
         )
-    # One pass for the three events of the transaction; the reply, sent by email after the commit,
-    # records its delivery in a transaction of its own, which makes the second pass.
-    assert queued == [[ticket.pk], [ticket.pk]]
-    delivered = published(EventType.TICKET_DELIVERY_UPDATED)
-    assert [payload["changes"][0]["new"]["status"] for payload in delivered] == ["sent"]
-    assert _found("出厂设置") == ["打印机无法连接网络"]
-    assert _found("固件") == ["打印机无法连接网络"]
-    with django_capture_on_commit_callbacks(execute=True):
-        ticket_comment(
-            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, data=CommentInput(body="已升级")
-        )
-    assert queued == [[ticket.pk], [ticket.pk], [ticket.pk]]
