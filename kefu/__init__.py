@@ -1,5 +1,6 @@
-"""Kefu (客服): an open-source, self-hostable customer-service help desk."""
+"""Kefu (客服): an open-source, self-hostable customer-service help desk.
 
-from kefu.celery import app as celery_app
-
-__all__ = ["celery_app"]
+The Celery application (``kefu.celery``) is loaded when Django starts (``CoreConfig.ready``) and by
+``celery -A kefu``, not on import of this package: ``kefu mail ingest --spool`` runs from an MTA once per
+message and must start in milliseconds.
+"""

@@ -169,9 +169,11 @@ def _bench(args: argparse.Namespace) -> int:
 
 def _mail(args: argparse.Namespace) -> int:
     """Hand ``kefu mail …`` to the email channel, which owns its commands and their arguments."""
-    _setup_django()
     from kefu.channels.email.commands import main as mail_main
+    from kefu.channels.email.commands import needs_django
 
+    if needs_django(args.arguments):
+        _setup_django()
     return mail_main(args.arguments)
 
 

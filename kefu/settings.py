@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from kefu.paths import data_dir
+
 BASE_DIR = Path(__file__).resolve().parent
 load_dotenv(Path.cwd() / ".env")
 
@@ -54,7 +56,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("KEFU_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
+DATA_DIR = data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("KEFU_DEBUG", False)
@@ -235,6 +237,8 @@ CELERY_BEAT_SCHEDULE = {
     # Domain events whose relay was lost with a crash or a broker outage, or that a consumer failed on.
     "core-relay-outbox": {"task": "core.relay_outbox_left_behind", "schedule": 10.0},
     "core-purge-outbox": {"task": "core.purge_outbox", "schedule": 24 * 3600.0},
+    # Mail an MTA handed to `kefu mail ingest --spool`; an empty spool costs one folder listing.
+    "mail-import-spool": {"task": "mail.import_spool", "schedule": 1.0},
     # Stored mail that a crash left unprocessed becomes its ticket or thread within minutes.
     "mail-process-pending": {"task": "mail.process_pending", "schedule": 120.0},
     # Each IMAP/POP3 mailbox is polled when its own interval has passed; this is only how often we look.

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         from celery.signals import task_prerun
         from django.core.signals import request_started
 
+        import kefu.celery  # noqa: F401  (shared tasks bind to the project's Celery app)
         from kefu.core import catalog_cache
 
         def recheck(**_arguments: object) -> None:

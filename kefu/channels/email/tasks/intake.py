@@ -11,7 +11,7 @@ from celery import shared_task
 
 from kefu.channels.email.intake import message_process, messages_process_pending
 
-__all__ = ["process_message", "process_pending"]
+__all__ = ["import_spool", "process_message", "process_pending"]
 
 
 @shared_task(name="mail.process_message")
@@ -22,3 +22,11 @@ def process_message(inbound_id: int) -> str:
 @shared_task(name="mail.process_pending")
 def process_pending() -> int:
     return messages_process_pending()
+
+
+@shared_task(name="mail.import_spool", ignore_result=True)
+def import_spool() -> int:
+    """Beat, every second: store what ``kefu mail ingest --spool`` left and queue its processing."""
+    from kefu.channels.email.intake.spool import spool_import
+
+    return len(spool_import())
