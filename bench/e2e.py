@@ -399,7 +399,7 @@ def _mail_messages(count: int, tag: str) -> list[bytes]:
 
 
 def measure_mail(
-    api: Api, env: dict[str, str], count: int, concurrency: int, tag: str, timeout: float
+    api: Api, env: dict[str, str], count: int, concurrency: int, tag: str, timeout: float, spool: bool
 ) -> dict[str, Any]:
     messages = _mail_messages(count, tag)
     before = len(api.ids(channel="email"))
@@ -410,7 +410,7 @@ def measure_mail(
     last_exit = [0.0]
 
     def ingest(raw: bytes) -> None:
-        command = [*KEFU, "mail", "ingest", "--mailbox", MAILBOX]
+        command = [*KEFU, "mail", "ingest", "--mailbox", MAILBOX, *(["--spool"] if spool else [])]
         begin = time.perf_counter()
         result = subprocess.run(
             command, env=env, input=raw, capture_output=True, timeout=timeout, check=False
@@ -446,6 +446,7 @@ def measure_mail(
     return {
         "messages": count,
         "concurrency": concurrency,
+        "spool": spool,
         "exit_codes": {str(code): exits.count(code) for code in sorted(set(exits))},
         "ingest_process": _summary_ms(durations),
         "tickets_at": tickets_at,
@@ -481,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between search rounds")
     parser.add_argument("--mail", type=int, default=1000, help="messages piped at once (0: skip)")
     parser.add_argument("--mail-concurrency", type=int, default=16)
+    parser.add_argument(
+        "--no-spool", action="store_true", help="pipe without --spool (each process starts Django)"
+    )
     parser.add_argument("--mail-timeout", type=float, default=600.0)
     args = parser.parse_args(argv)
 
@@ -512,7 +516,13 @@ def main(argv: list[str] | None = None) -> int:
             result["load_average_after"] = os.getloadavg()
         if args.mail:
             result["mail"] = measure_mail(
-                api, installation.env, args.mail, args.mail_concurrency, tag, args.mail_timeout
+                api,
+                installation.env,
+                args.mail,
+                args.mail_concurrency,
+                tag,
+                args.mail_timeout,
+                spool=not args.no_spool,
             )
     finally:
         installation.tear_down()
