@@ -33,7 +33,7 @@ ensure_python() {
   "$VENV/bin/pip" install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
   local target="$ROOT"; [ -n "$extras" ] && target="$ROOT[$extras]"
   "$VENV/bin/pip" install -q -e "$target" 2>&1 | grep -v '^WARNING: Location' || true
-  "$VENV/bin/python" -c "import kefu, django, ninja, celery" # fail loudly if the install did not work
+  DJANGO_SETTINGS_MODULE=kefu.settings "$VENV/bin/python" -c "import kefu.cli, django, ninja, celery" # fail loudly if the install did not work
   echo "$want" > "$stamp"
 }
 
