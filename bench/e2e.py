@@ -38,7 +38,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import string
 import subprocess
@@ -53,6 +52,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bench.server import stop_process_group
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -211,14 +212,7 @@ class Installation:
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(timeout=40)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            if process.poll() is None:
-                process.wait(timeout=10)
+            stop_process_group(process, timeout=40)
 
     def tear_down(self) -> None:
         self.stop()

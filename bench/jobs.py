@@ -23,7 +23,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+
+from bench.server import stop_process_group
 
 READY_SECONDS = 60.0
 
@@ -93,18 +94,9 @@ class Worker:
         return total
 
     def stop(self) -> None:
-        process = self.process
-        if process is None:
-            return
-        self.process = None
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=30)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        if process.poll() is None:
-            process.wait(timeout=30)
+        process, self.process = self.process, None
+        if process is not None:
+            stop_process_group(process, timeout=30)
 
 
 def _wait_for(worker: Worker, expected: int, timeout: float) -> tuple[int, float]:

@@ -25,6 +25,18 @@ START_SECONDS = 60.0
 STOP_SECONDS = 30.0
 
 
+def stop_process_group(process: subprocess.Popen[Any], *, timeout: float) -> None:
+    """SIGTERM a process started in its own session, wait, then SIGKILL whatever is left of its group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    if process.poll() is None:
+        process.wait(timeout=timeout)
+
+
 def free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -120,15 +132,6 @@ class WebServer:
 
     def stop(self) -> None:
         """SIGTERM the master (it stops its workers), wait, then kill the process group if it lingers."""
-        process = self.process
-        if process is None:
-            return
-        self.process = None
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=STOP_SECONDS)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        if process.poll() is None:
-            process.wait(timeout=STOP_SECONDS)
+        process, self.process = self.process, None
+        if process is not None:
+            stop_process_group(process, timeout=STOP_SECONDS)
