@@ -13,10 +13,9 @@ def optimize_database() -> None:
 
 @shared_task(name="core.relay_outbox", ignore_result=True)
 def relay_outbox(ids: list[int]) -> int:
-    """Deliver the events one commit published (queued right after that commit), with every other
-    pending one: under load one relay takes the events of many commits, and the relays queued for those
-    find their events delivered already (one indexed read)."""
-    return outbox.outbox_deliver_pending(ids)
+    """Deliver every pending event: those of the commit that queued it (``ids``, kept for the logs) and
+    those of the commits that shared its window or came since; see ``outbox.relay_soon``."""
+    return outbox.outbox_deliver_pending()
 
 
 @shared_task(name="core.relay_outbox_left_behind", ignore_result=True)

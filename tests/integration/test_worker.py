@@ -11,6 +11,7 @@ import time
 import pytest
 import redis
 from django.db import connection
+from kombu import pools
 
 from kefu.celery import app as celery_app
 from kefu.search.selectors import filter_tickets_by_text
@@ -38,6 +39,9 @@ def _use_broker(url: str, *, eager: bool) -> None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a registry of its own; the closed one must go too,
+    # or the next test's eager task (Celery takes a producer even then) gets "Acquire on closed pool".
+    pools.reset()
 
 
 @pytest.fixture

@@ -155,3 +155,28 @@ def test_registering_a_name_again_replaces_the_consumer(consumer):
     second = consumer("test.same")
     events.publish(KIND, n=1)
     assert (handled(first), handled(second)) == ([], [1])
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_commits_of_one_window_share_one_relay():
+    clock = FakeClock()
+    window = outbox.RelayWindow(seconds=0.2, clock=clock)
+    assert window.open() == 0.2  # the first commit queues a relay that runs when the window closes
+    clock.now += 0.1
+    assert window.open() is None  # that relay will take this commit's events too
+    clock.now += 0.15
+    assert window.open() == 0.2  # the window closed: the next commit queues the next relay
+
+
+def test_a_relay_that_could_not_be_queued_lets_the_next_commit_try():
+    window = outbox.RelayWindow(seconds=0.2, clock=FakeClock())
+    assert window.open() == 0.2
+    window.reopen()
+    assert window.open() == 0.2
