@@ -47,10 +47,6 @@ def current_cause() -> str | None:
     return causes[-1] if causes else None
 
 
-def rule_depth() -> int:
-    return len(_causes.get())
-
-
 def run_rules(change: RecordedChange) -> bool:
     """Run every registered runner for ``change``; return whether any ran (the ticket may have changed)."""
     if not _runners:
