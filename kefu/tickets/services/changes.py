@@ -105,6 +105,11 @@ class RecordedChange:
         }
 
 
+def change_time(source: Source, requested: dt.datetime | None) -> dt.datetime:
+    """When a change happens: now, unless an import backdates it (no other source may)."""
+    return requested if (source is Source.IMPORT and requested) else timezone.now()
+
+
 def lock_ticket(ticket_id: int) -> Ticket:
     """The ticket's current row, locked until the transaction ends.
 

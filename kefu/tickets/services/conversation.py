@@ -8,10 +8,8 @@ after that window it opens a follow-up ticket that links back to the closed one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
@@ -23,12 +21,18 @@ from kefu.org.models import User
 from kefu.org.selectors import agent_access
 from kefu.tickets.inputs import CommentInput, ContactRef, MessageInput, ReplyInput, TicketCreateInput
 from kefu.tickets.models import Attachment, Channel, Comment, Status, StatusType, Thread, Ticket
-from kefu.tickets.services.attachments import check_file, claim_attachments, link_inline_images, store_file
+from kefu.tickets.services.attachments import check_file, claim_attachments
 from kefu.tickets.services.authorization import TICKET_RECEIVE, authorize
 from kefu.tickets.services.cc import add_cc_contacts, cc_contacts_for
-from kefu.tickets.services.changes import RecordedChange, lock_ticket, snapshot, ticket_change
+from kefu.tickets.services.changes import RecordedChange, change_time, lock_ticket, snapshot, ticket_change
 from kefu.tickets.services.create import ticket_create
-from kefu.tickets.services.messages import clean_addresses, clean_body, clean_message, message_thread_fields
+from kefu.tickets.services.messages import (
+    clean_addresses,
+    clean_body,
+    clean_message,
+    message_thread_fields,
+    store_thread,
+)
 
 
 def _touch(change: RecordedChange, *, first_response: bool = False) -> None:
@@ -45,25 +49,6 @@ def _touch(change: RecordedChange, *, first_response: bool = False) -> None:
     ):
         ticket.first_responded_at = now
         change.add("first_responded_at", None, now.isoformat())
-
-
-def _store_thread(
-    change: RecordedChange, attachments: list[Attachment], files: list[Any], **fields: Any
-) -> Thread:
-    ticket = change.ticket
-    stored = [store_file(ticket, checked) for checked in files]
-    if stored:
-        fields["body_html"] = link_inline_images(fields["body_html"], ticket, stored)
-        fields["full_html"] = link_inline_images(fields.get("full_html", ""), ticket, stored)
-    thread = Thread.objects.create(ticket=ticket, created_at=change.at, **fields)
-    Attachment.objects.filter(pk__in=[a.pk for a in [*attachments, *stored]]).update(thread=thread)
-    change.add("threads", None, {"id": thread.pk})
-    change.extra["thread_id"] = thread.pk
-    return thread
-
-
-def _when(source: Source, created_at: dt.datetime | None) -> dt.datetime:
-    return created_at if (source is Source.IMPORT and created_at) else timezone.now()
 
 
 def reply_recipients(ticket: Ticket) -> list[str]:
@@ -91,10 +76,10 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
         source=source,
         ticket=ticket,
         event_type=EventType.TICKET_REPLIED,
-        at=_when(source, data.created_at),
+        at=change_time(source, data.created_at),
         always=True,
     ) as change:
-        thread = _store_thread(
+        thread, _stored = store_thread(
             change,
             attachments,
             [],
@@ -140,7 +125,7 @@ def ticket_comment(*, actor: Actor, source: Source, ticket: Ticket, data: Commen
         source=source,
         ticket=ticket,
         event_type=EventType.TICKET_COMMENTED,
-        at=_when(source, data.created_at),
+        at=change_time(source, data.created_at),
     ) as change:
         comment = Comment.objects.create(
             ticket=change.ticket,
@@ -211,7 +196,7 @@ def ticket_receive(
     keep_in_cc = data.keep_in_cc if data.keep_in_cc is not None else cc
     with transaction.atomic(savepoint=False):
         current = lock_ticket(ticket.pk)
-        now = _when(source, data.created_at)
+        now = change_time(source, data.created_at)
         closed = current.status.status_type == StatusType.CLOSED
         if closed and current.closed_at and now - current.closed_at > _reopen_window(current, reopen_within):
             return _follow_up(actor, source, current, data)
@@ -228,7 +213,7 @@ def ticket_receive(
             if closed:
                 _reopen(change)
             add_cc_contacts(change, cc_contacts)
-            thread = _store_thread(
+            thread, _stored = store_thread(
                 change, attachments, files, **message_thread_fields(current, data, body_html, body_text, cc)
             )
             _touch(change)

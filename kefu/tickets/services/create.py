@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact
@@ -24,12 +23,12 @@ from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
 from kefu.tickets.models import StatusType, Thread, Ticket
-from kefu.tickets.services.attachments import check_file, link_inline_images, store_file
+from kefu.tickets.services.attachments import check_file
 from kefu.tickets.services.authorization import authorize, authorize_parent
 from kefu.tickets.services.cc import cc_contacts_for, check_cc_room
-from kefu.tickets.services.changes import snapshot, ticket_change
+from kefu.tickets.services.changes import change_time, snapshot, ticket_change
 from kefu.tickets.services.fields import clean_ticket_fields
-from kefu.tickets.services.messages import clean_message, message_thread_fields
+from kefu.tickets.services.messages import clean_message, message_thread_fields, store_thread
 from kefu.tickets.services.numbering import next_ticket_number
 
 _CREATE_FIELDS = (
@@ -192,7 +191,7 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
         )
     with transaction.atomic(savepoint=False):
         tags = values.pop("tags", [])
-        created_at = data.created_at if (source is Source.IMPORT and data.created_at) else timezone.now()
+        created_at = change_time(source, data.created_at)
         ticket = Ticket(
             number=next_ticket_number(),
             created_at=created_at,
@@ -209,14 +208,6 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
             ticket.tags.add(*tags)
         if cc_contacts:
             ticket.cc_contacts.add(*cc_contacts)
-        uploaded_by = actor.user if actor.is_agent else None
-        attachments = [store_file(ticket, checked, uploaded_by=uploaded_by) for checked in files]
-        fields = message_thread_fields(ticket, message, body_html, body_text, cc)
-        fields["body_html"] = link_inline_images(fields["body_html"], ticket, attachments)
-        fields["full_html"] = link_inline_images(fields["full_html"], ticket, attachments)
-        thread = Thread.objects.create(ticket=ticket, created_at=created_at, **fields)
-        if attachments:
-            ticket.attachments.filter(pk__in=[a.pk for a in attachments]).update(thread=thread)
         with ticket_change(
             actor=actor,
             source=source,
@@ -225,10 +216,16 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
             at=created_at,
             lock=False,
         ) as change:
+            thread, attachments = store_thread(
+                change,
+                [],
+                files,
+                uploaded_by=actor.user if actor.is_agent else None,
+                **message_thread_fields(ticket, message, body_html, body_text, cc),
+            )
             state = initial_state(ticket, thread, sorted(tag.name for tag in tags))
             state["cc_contacts"] = [{"id": c.pk, "email": c.email} for c in cc_contacts]
             state["attachments"] = [{"id": a.pk, "name": a.filename} for a in attachments]
             change.created(state)
-            change.extra["thread_id"] = thread.pk
     ticket.first_thread = thread
     return ticket

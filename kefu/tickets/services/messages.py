@@ -10,7 +10,9 @@ from kefu.core.errors import ValidationFailed
 from kefu.core.html import normalise_body
 from kefu.core.validation import is_email
 from kefu.tickets.inputs import MessageInput
-from kefu.tickets.models import Thread, Ticket
+from kefu.tickets.models import Attachment, Thread, Ticket
+from kefu.tickets.services.attachments import CheckedFile, link_inline_images, store_file
+from kefu.tickets.services.changes import RecordedChange
 from kefu.tickets.services.fields import MAX_BODY
 
 MAX_RECIPIENTS = 50
@@ -69,3 +71,26 @@ def message_thread_fields(
         "full_html": data.full_html,
         "message_id": data.message_id,
     }
+
+
+def store_thread(
+    change: RecordedChange,
+    attachments: list[Attachment],
+    files: list[CheckedFile],
+    *,
+    uploaded_by: Any = None,
+    **fields: Any,
+) -> tuple[Thread, list[Attachment]]:
+    """Write a message as a thread of the change's ticket: its new ``files`` stored and its ``cid:``
+    images pointed at them, the already uploaded ``attachments`` tied to it, and the change logged.
+    Returns the thread and the files stored for it."""
+    ticket = change.ticket
+    stored = [store_file(ticket, checked, uploaded_by=uploaded_by) for checked in files]
+    if stored:
+        fields["body_html"] = link_inline_images(fields["body_html"], ticket, stored)
+        fields["full_html"] = link_inline_images(fields.get("full_html", ""), ticket, stored)
+    thread = Thread.objects.create(ticket=ticket, created_at=change.at, **fields)
+    Attachment.objects.filter(pk__in=[a.pk for a in [*attachments, *stored]]).update(thread=thread)
+    change.add("threads", None, {"id": thread.pk})
+    change.extra["thread_id"] = thread.pk
+    return thread, stored

@@ -15,7 +15,7 @@ from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.models import StatusType, Ticket
 from kefu.tickets.services.authorization import TICKET_CLOSE, authorize, authorize_parent
-from kefu.tickets.services.changes import snapshot, ticket_change
+from kefu.tickets.services.changes import change_time, snapshot, ticket_change
 from kefu.tickets.services.fields import REFERENCE_FIELDS, clean_ticket_fields
 
 
@@ -82,7 +82,7 @@ def ticket_update(
         source=source,
         ticket=ticket,
         event_type=EventType.TICKET_UPDATED,
-        at=at if (source is Source.IMPORT and at) else None,
+        at=change_time(source, at),
         savepoint=True,
     ) as change:
         ticket = change.ticket
