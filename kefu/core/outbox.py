@@ -182,24 +182,20 @@ def outbox_deliver(
     return len(delivered)
 
 
-def outbox_deliver_pending() -> int:
-    """Deliver whatever is pending, batch after batch; return how many events finished."""
+def outbox_deliver_pending(*, older_than: dt.timedelta | None = None) -> int:
+    """Deliver whatever is pending (and at least ``older_than`` old), batch after batch; return how many
+    events finished."""
     total = 0
     while True:
-        count = outbox_deliver()
+        count = outbox_deliver(older_than=older_than)
         total += count
         if count < BATCH_SIZE:
             return total
 
 
 def outbox_deliver_left_behind() -> int:
-    """What beat runs: every event that its own relay did not deliver, batch after batch."""
-    total = 0
-    while True:
-        count = outbox_deliver(older_than=LEFT_BEHIND_AFTER)
-        total += count
-        if count < BATCH_SIZE:
-            return total
+    """What beat runs: every event that its own relay did not deliver."""
+    return outbox_deliver_pending(older_than=LEFT_BEHIND_AFTER)
 
 
 def outbox_purge(*, now: dt.datetime | None = None) -> int:
