@@ -45,11 +45,12 @@ ensure_frontend() {
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "installing front-end packages"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  rm -rf "$vendor" && mkdir -p "$vendor/tabler" "$vendor/htmx" "$vendor/alpinejs" "$vendor/trix"
+  rm -rf "$vendor" && mkdir -p "$vendor/tabler" "$vendor/htmx" "$vendor/alpinejs" "$vendor/trix" "$vendor/sortablejs"
   cp -r "$ROOT/node_modules/@tabler/core/dist/css" "$ROOT/node_modules/@tabler/core/dist/js" "$vendor/tabler/"
   cp "$ROOT/node_modules/htmx.org/dist/htmx.min.js" "$vendor/htmx/"
   cp "$ROOT/node_modules/alpinejs/dist/cdn.min.js" "$vendor/alpinejs/alpine.min.js"
   cp "$ROOT/node_modules/trix/dist/trix.umd.min.js" "$ROOT/node_modules/trix/dist/trix.css" "$vendor/trix/"
+  cp "$ROOT/node_modules/sortablejs/Sortable.min.js" "$vendor/sortablejs/"
   echo "$want" > "$stamp"
 }
 
