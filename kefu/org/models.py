@@ -225,3 +225,29 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InvitationDelivery(models.Model):
+    """What became of the last invitation e-mail sent to an agent.
+
+    The mail leaves after the commit (a consumer of ``agent.invited``), so the page that invited the agent
+    cannot know at once; this row lets the agents page say "sent" or "failed, with the reason" and offer
+    the set-password link to copy instead.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="invitation_delivery")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation e-mail")
+        verbose_name_plural = _("invitation e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.agent} {self.state}"
