@@ -57,6 +57,24 @@ class Priority(BilingualNameMixin):
         constraints = [models.UniqueConstraint(fields=["name"], name="tickets_priority_unique_name")]
 
 
+class TicketType(BilingualNameMixin):
+    """What kind of request a ticket is (question, problem, request, incident …): an editable list.
+
+    Optional on a ticket: a row marked default is given to new tickets that name no type; without a
+    default, new tickets have no type until someone sets one.
+    """
+
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_default = models.BooleanField(_("default for new tickets"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="tickets_type_unique_name")]
+
+
 class TicketNumberSequence(models.Model):
     """The counter behind ticket numbers.
 
@@ -97,6 +115,14 @@ class Ticket(models.Model):
     )
     status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="tickets")
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="tickets")
+    type = models.ForeignKey(
+        TicketType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("type"),
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
     category = models.CharField(_("category"), max_length=100, blank=True)
     sub_category = models.CharField(_("sub-category"), max_length=100, blank=True)
