@@ -151,11 +151,20 @@ class Agent(models.Model):
 
 
 class Brand(models.Model):
-    """A product line or company the help desk serves; each gets its own help center later."""
+    """A product line or company the help desk serves, with its own help center at ``/hc/<slug>/``.
+
+    Its departments are the ones its customers may open tickets in; ``allowed_origins`` are the web
+    sites (``https://shop.example.com``) that may embed its widget and call its public API.
+    """
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     is_default = models.BooleanField(_("default"), default=False)
+    default_language = models.CharField(_("default language"), max_length=16, default="zh-hans")
+    allowed_origins = models.JSONField(_("allowed origins"), default=list, blank=True)
+    departments = models.ManyToManyField(
+        Department, related_name="brands", blank=True, verbose_name=_("departments")
+    )
 
     class Meta:
         verbose_name = _("brand")
