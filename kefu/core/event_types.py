@@ -26,6 +26,11 @@ class EventType(enum.StrEnum):
     CONTACT_MERGED = "contact.merged"
     AGENT_INVITED = "agent.invited"
     MAIL_TICKET_OPENED = "mail.ticket_opened"
+    # Knowledge base: an article's indexed content or visibility changed, or it was deleted.
+    KB_ARTICLE_CHANGED = "kb.article_changed"
+    KB_ARTICLE_DELETED = "kb.article_deleted"
+    # Help center: an email to a customer (verify the address, set a password, reset it).
+    PORTAL_CUSTOMER_EMAIL = "portal.customer_email"
 
 
 TICKET_EVENTS = frozenset(member for member in EventType if member.value.startswith("ticket."))
