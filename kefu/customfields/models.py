@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.i18n import BilingualNameMixin
@@ -13,6 +14,10 @@ class CustomField(BilingualNameMixin):
 
     A field limited to some departments applies only to tickets of those departments; with no
     department it applies everywhere.
+
+    The values of a pick list or multi-select are its ``options`` (``PicklistOption``); ``choices`` is
+    the list of values not retired, in order, kept in step by the services for readers that only need
+    the names.
     """
 
     class Module(models.TextChoices):
@@ -42,9 +47,58 @@ class CustomField(BilingualNameMixin):
     departments = models.ManyToManyField("org.Department", blank=True, related_name="custom_fields")
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependents",
+        verbose_name=_("depends on"),
+        help_text=_("A pick list whose value decides which values this pick list offers."),
+    )
 
     class Meta:
         verbose_name = _("custom field")
         verbose_name_plural = _("custom fields")
         ordering = ["module", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["module", "key"], name="customfields_unique_key")]
+
+
+class PicklistOption(models.Model):
+    """One value of a pick list or multi-select field, with its colour and where it is offered.
+
+    ``value`` is what records store and never changes; ``label`` (Chinese) and ``label_en`` are what people
+    read. An option limited to departments is offered only on tickets of those departments (seed 003: the
+    books department's sub-categories differ from electronics'); with none it is offered everywhere. On a
+    dependent field (``CustomField.parent``) an option with ``parent_values`` is offered only while the
+    parent field holds one of them. A retired option is no longer offered, but records keep it and still
+    show it with its label and colour, so history is never lost.
+    """
+
+    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="options")
+    value = models.CharField(_("value"), max_length=100)
+    label = models.CharField(_("label"), max_length=100)
+    label_en = models.CharField(_("English label"), max_length=100, blank=True)
+    colour = models.CharField(_("colour"), max_length=7, blank=True)
+    departments = models.ManyToManyField("org.Department", blank=True, related_name="picklist_options")
+    parent_values = models.JSONField(_("parent values"), default=list, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        verbose_name = _("pick-list value")
+        verbose_name_plural = _("pick-list values")
+        ordering = ["field", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value"], name="customfields_unique_option_value")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        language = get_language() or ""
+        if language.startswith("en") and self.label_en:
+            return self.label_en
+        return self.label or self.value
