@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.search",
     "kefu.channels.email",
+    "kefu.modules",
 ]
 
 MIDDLEWARE = [

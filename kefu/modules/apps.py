@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ModulesConfig(AppConfig):
+    name = "kefu.modules"
+    label = "modules"
+    verbose_name = _("Custom modules")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kefu.core.catalog_cache import catalog_changed
+        from kefu.modules.models import CustomModule, ModuleField, ModuleRoleAccess
+
+        # Cache invalidation only: module definitions and their access levels are catalogue data.
+        for model in (CustomModule, ModuleField, ModuleRoleAccess):
+            post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.save")
+            post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete")
