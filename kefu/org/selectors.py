@@ -9,7 +9,15 @@ from django.db.models import Prefetch, QuerySet
 
 from kefu.core.catalog_cache import cached
 from kefu.org import permissions
-from kefu.org.models import Agent, ApiKey, Department, HelpdeskSettings, Role, Team, User
+from kefu.org.models import (
+    Agent,
+    ApiKey,
+    Department,
+    HelpdeskSettings,
+    Role,
+    Team,
+    User,
+)
 
 _ACCESS_CACHE_ATTRIBUTE = "_kefu_access"
 
@@ -86,7 +94,7 @@ def team_list(*, department_id: int | None = None) -> QuerySet[Team]:
 
 def agent_list() -> QuerySet[Agent]:
     return (
-        Agent.objects.select_related("user", "role")
+        Agent.objects.select_related("user", "role", "invitation_delivery")
         .prefetch_related("departments", "teams")
         .order_by("user_id")
     )

@@ -33,6 +33,11 @@ urlpatterns = [
         settings_org.agent_invite_resend,
         name="settings-agent-invite",
     ),
+    path(
+        "settings/agents/<int:agent_id>/invitation-link/",
+        settings_org.agent_invitation_link,
+        name="settings-agent-invitation-link",
+    ),
     path("settings/general/", settings_org.general, name="settings-general"),
     path("settings/api-keys/", api_keys.api_keys, name="api-keys"),
     path("settings/api-keys/<int:key_id>/revoke/", api_keys.api_key_revoke, name="api-key-revoke"),

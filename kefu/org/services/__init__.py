@@ -4,6 +4,7 @@ from kefu.org.services import invitations as _invitations  # noqa: F401  (regist
 from kefu.org.services.agents import (
     administrator_ensure,
     agent_create,
+    agent_invitation_link,
     agent_invite,
     agent_invite_resend,
     agent_set_active,
@@ -38,6 +39,7 @@ __all__ = [
     "LANGUAGES",
     "administrator_ensure",
     "agent_create",
+    "agent_invitation_link",
     "agent_invite",
     "agent_invite_resend",
     "agent_set_active",

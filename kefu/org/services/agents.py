@@ -16,9 +16,10 @@ from kefu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from kefu.core.event_types import EventType
 from kefu.core.validation import is_email
 from kefu.org import permissions
-from kefu.org.models import Agent, Department, Role, Team, User, validate_time_zone
+from kefu.org.models import Agent, Department, InvitationDelivery, Role, Team, User, validate_time_zone
 from kefu.org.selectors import agent_access
 from kefu.org.services.common import LANGUAGES, require_permission
+from kefu.org.services.invitations import invitation_delivery_record, set_password_link
 
 
 def _check_grant(actor: Actor, role: Role) -> None:
@@ -122,6 +123,7 @@ def agent_invite(
             language=language,
             time_zone=time_zone,
         )
+        invitation_delivery_record(agent, InvitationDelivery.State.PENDING)
         events.publish(EventType.AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
     return agent
 
@@ -130,14 +132,30 @@ def agent_invite_resend(*, actor: Actor, source: Source, agent_id: int, site_url
     """Send the set-password link again, for an invited agent who has not chosen a password yet."""
     require_permission(actor, permissions.AGENT_MANAGE)
     agent = _agent(agent_id)
+    _check_invitable(agent)
+    with transaction.atomic():
+        audit_record(actor=actor, source=source, action="agent.invitation_resent", obj=agent)
+        invitation_delivery_record(agent, InvitationDelivery.State.PENDING)
+        events.publish(EventType.AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
+    return agent
+
+
+def agent_invitation_link(*, actor: Actor, source: Source, agent_id: int, site_url: str) -> str:
+    """The set-password link of an invited agent, to copy and send another way (chat, phone) when the
+    invitation e-mail could not leave. It works once: choosing a password invalidates it. Audited, since
+    whoever holds it can take over the account until then."""
+    require_permission(actor, permissions.AGENT_MANAGE)
+    agent = _agent(agent_id)
+    _check_invitable(agent)
+    audit_record(actor=actor, source=source, action="agent.invitation_link_copied", obj=agent)
+    return set_password_link(site_url, agent.user)
+
+
+def _check_invitable(agent: Agent) -> None:
     if agent.user.has_usable_password():
         raise Conflict(_("This agent has already chosen a password."))
     if not agent.user.is_active:
         raise Conflict(_("This agent is deactivated."))
-    with transaction.atomic():
-        audit_record(actor=actor, source=source, action="agent.invitation_resent", obj=agent)
-        events.publish(EventType.AGENT_INVITED, user_id=agent.user_id, site_url=site_url)
-    return agent
 
 
 def _agent(agent_id: int) -> Agent:

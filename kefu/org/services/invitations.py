@@ -1,11 +1,14 @@
 """The invitation e-mail: a link, built with Django's password-reset tokens, to choose a first password.
 
 The token is derived from the user's password hash and last sign-in, so the link stops working as soon
-as a password is set. The mail goes out after the transaction that created the agent commits.
+as a password is set (a one-time link). The mail goes out after the transaction that created the agent
+commits; whether it left is recorded on ``InvitationDelivery``, so that a help desk without a working mail
+server sees the failure on the agents page and copies the link to send another way.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -21,8 +24,9 @@ from django.utils.translation import gettext as _
 from kefu.core import events
 from kefu.core.event_types import EventType
 from kefu.core.events import Event
-from kefu.org.models import Agent
+from kefu.org.models import Agent, InvitationDelivery
 
+logger = logging.getLogger(__name__)
 
 def set_password_link(site_url: str, user: Any) -> str:
     path = reverse(
@@ -51,7 +55,22 @@ def send_invitation(payload: Mapping[str, Any]) -> None:
             "Hello %(name)s,\n\nAn account has been created for you on the Kefu help desk.\n"
             "Choose your password here:\n\n%(link)s\n\nThen sign in with %(email)s.\n"
         ) % {"name": agent.user.name or agent.user.email, "link": link, "email": agent.user.email}
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [agent.user.email])
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [agent.user.email])
+    except Exception as exc:  # noqa: BLE001  (any transport failure: refused, DNS, auth, timeout)
+        # Recorded for the agents page rather than retried: an administrator without a mail server
+        # copies the link instead, and "send again" retries on purpose.
+        logger.warning("invitation mail to agent %s failed: %s", agent.pk, exc)
+        invitation_delivery_record(agent, InvitationDelivery.State.FAILED, str(exc) or type(exc).__name__)
+    else:
+        invitation_delivery_record(agent, InvitationDelivery.State.SENT, "")
+
+
+def invitation_delivery_record(agent: Agent, state: str, error: str = "") -> None:
+    """Remember the last invitation mail's fate (``pending`` when it is queued)."""
+    InvitationDelivery.objects.update_or_create(
+        agent=agent, defaults={"state": state, "error": error[:500], "updated_at": timezone.now()}
+    )
 
 
 # Registered here rather than in AppConfig.ready: the only publisher is agents.py, imported together

@@ -380,3 +380,63 @@ def test_the_department_page_edits_the_reopen_window(admin_client, department):
         "reopen_within_days": ["Ensure this value is greater than or equal to 0."]
     }
     assert Department.objects.get(pk=department.pk).reopen_within_days == 30
+
+
+INVITE = {
+    "email": "li.na@kefu.test",
+    "name": "李娜",
+    "role": "agent",
+    "language": "en",
+    "time_zone": "Asia/Shanghai",
+}
+
+
+@pytest.mark.django_db
+def test_an_invitation_mail_that_fails_is_shown_with_a_one_time_link_to_copy(
+    admin_client, settings, django_capture_on_commit_callbacks, caplog
+):
+    """No working mail server: the page says the mail failed (not "invited" alone), the list keeps
+    saying so, and the administrator copies a set-password link that works once."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/settings/agents/", INVITE)
+    page = admin_client.get("/settings/agents/").content.decode()
+    assert "The invitation e-mail could not be sent: [Errno 111] Connection refused" in page
+    assert 'data-invitation="failed"' in page
+    assert not [r for r in caplog.records if r.exc_info]  # a line in the log, not a traceback
+    agent = Agent.objects.get(user__email="li.na@kefu.test")
+    assert agent.invitation_delivery.state == "failed"
+
+    response = admin_client.post(f"/settings/agents/{agent.pk}/invitation-link/")
+    link = response.context["link"]
+    assert link.startswith("http://testserver/set-password/")
+    assert AuditEntry.objects.filter(action="agent.invitation_link_copied").count() == 1
+    admin_client.logout()
+    chosen = {"new_password1": "a-long-secret-1", "new_password2": "a-long-secret-1"}
+    assert admin_client.post(link, chosen).status_code == 302
+    assert admin_client.get(link).status_code == 400  # once
+    agent.user.refresh_from_db()
+    assert agent.user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_a_sent_invitation_is_listed_as_sent_and_the_link_refused_once_a_password_is_set(
+    admin_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/settings/agents/", INVITE)
+    assert 'data-invitation="sent"' in admin_client.get("/settings/agents/").content.decode()
+    agent = Agent.objects.get(user__email="li.na@kefu.test")
+    agent.user.set_password("x-long-secret-2")
+    agent.user.save()
+    response = admin_client.post(f"/settings/agents/{agent.pk}/invitation-link/", follow=True)
+    assert "This agent has already chosen a password." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_agents_without_the_right_cannot_copy_an_invitation_link(client, department, admin_agent):
+    invited = AgentFactory(departments=[department])
+    client.force_login(AgentFactory(role_key="agent", departments=[department]).user)
+    assert client.post(f"/settings/agents/{invited.pk}/invitation-link/").status_code == 403
+    assert not AuditEntry.objects.filter(action="agent.invitation_link_copied").exists()

@@ -28,7 +28,7 @@ from kefu.org.selectors import (
     team_get,
     team_list_with_members,
 )
-from kefu.org.views.common import actor_of, form_page, posted, site_url
+from kefu.org.views.common import actor_of, form_page, posted, render_settings, site_url
 
 
 @agent_required()
@@ -258,7 +258,7 @@ def agents(request: HttpRequest) -> HttpResponse:
         request,
         form=_agent_form(request, _invite_initial()),
         submit=submit,
-        success_message=_("The agent was invited. They will receive an e-mail to choose a password."),
+        success_message=_("The agent was invited. The list below shows whether the e-mail was sent."),
         success_url=reverse("settings-agents"),
         template="org/settings/agents.html",
         partial="org/settings/partials/agents.html",
@@ -349,6 +349,30 @@ def agent_invite_resend(request: HttpRequest, agent_id: int) -> HttpResponse:
             actor=actor_of(request), source=Source.WEB, agent_id=agent_id, site_url=site_url(request)
         ),
         _("The invitation was sent again."),
+    )
+
+
+@agent_required(permissions.AGENT_MANAGE)
+@require_POST
+def agent_invitation_link(request: HttpRequest, agent_id: int) -> HttpResponse:
+    """Show an invited agent's one-time set-password link, to copy when the e-mail did not arrive."""
+    agent = agent_get(agent_id)
+    if agent is None:
+        raise Http404
+    try:
+        link = services.agent_invitation_link(
+            actor=actor_of(request), source=Source.WEB, agent_id=agent_id, site_url=site_url(request)
+        )
+    except ServiceError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+        return redirect("settings-agent-edit", agent_id=agent_id)
+    return render_settings(
+        request,
+        "org/settings/invitation_link.html",
+        {"agent": agent, "link": link, "back_url": reverse("settings-agents")},
+        nav="agents",
     )
 
 
