@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "kefu.contacts",
     "kefu.tickets",
     "kefu.search",
+    "kefu.kb",
     "kefu.channels.email",
     "kefu.modules",
 ]
