@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.core.pagination import DEFAULT_LIMIT, Page, paginate
@@ -33,7 +33,7 @@ DEFAULT_VIEW = "mine"
 # Counting stops here: a sidebar needs "999+", not the exact size of a 100,000-ticket archive.
 COUNT_CAP = 999
 
-TEXT_FILTERS = ("status", "status_type", "priority", "assignee_id", "channel", "tag", "q")
+TEXT_FILTERS = ("status", "status_type", "priority", "type", "assignee_id", "channel", "tag", "q")
 ID_FILTERS = ("department_id", "team_id")
 DATE_FILTERS = ("created_after", "created_before", "updated_after", "updated_before")
 # "base": the system view a saved view narrows down ("All open" + priority High), kept with its filters.
@@ -42,6 +42,7 @@ FILTER_LABELS = {
     "status": gettext_lazy("Status"),
     "status_type": gettext_lazy("Status type"),
     "priority": gettext_lazy("Priority"),
+    "type": gettext_lazy("Type"),
     "assignee_id": gettext_lazy("Assignee"),
     "channel": gettext_lazy("Channel"),
     "tag": gettext_lazy("Tag"),
@@ -59,7 +60,7 @@ FILTER_LABELS = {
     "view": gettext_lazy("View"),
 }
 DUE_CHOICES = {"overdue": gettext_lazy("Overdue"), "today": gettext_lazy("Due today")}
-_MAX_LENGTH = {"q": 500, "tag": 64, "status": 100, "priority": 100, "assignee_id": 20}
+_MAX_LENGTH = {"q": 500, "tag": 64, "status": 100, "priority": 100, "type": 100, "assignee_id": 20}
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,12 @@ class Column:
 COLUMNS = {
     column.key: column
     for column in (
-        Column("number", gettext_lazy("Number"), "number"),
+        Column("number", pgettext_lazy("ticket number", "Number"), "number"),
         Column("subject", gettext_lazy("Subject")),
         Column("contact", gettext_lazy("Contact")),
         Column("status", gettext_lazy("Status")),
         Column("priority", gettext_lazy("Priority")),
+        Column("type", gettext_lazy("Type")),
         Column("assignee", gettext_lazy("Assignee")),
         Column("department", gettext_lazy("Department")),
         Column("team", gettext_lazy("Team")),
@@ -356,7 +358,7 @@ def row_queryset(user: User, columns: tuple[str, ...]) -> QuerySet[Ticket]:
     seen = TicketRead.objects.filter(user_id=user.pk, ticket_id=OuterRef("pk")).values("seen_at")[:1]
     queryset = (
         visible_tickets(user)
-        .select_related("status", "priority", "contact", "assignee", "department", "team")
+        .select_related("status", "priority", "type", "contact", "assignee", "department", "team")
         .annotate(seen_at=Subquery(seen))
     )
     return queryset.prefetch_related("tags") if "tags" in columns else queryset
