@@ -20,6 +20,8 @@ from kefu.channels.email.api import router as mail_router
 from kefu.contacts.api import accounts_router, contacts_router
 from kefu.core.errors import ServiceError
 from kefu.core.renderers import UnicodeJSONRenderer
+from kefu.kb.api import router as kb_router
+from kefu.modules.api import router as modules_router
 from kefu.org.api import router as org_router
 from kefu.org.services import api_key_authenticate
 from kefu.tickets.api import catalog_router
@@ -162,6 +164,8 @@ def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
 api.add_router("/tickets", tickets_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/modules", modules_router)
+api.add_router("/kb", kb_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
 api.add_router("/", org_router)
 api.add_router("/", catalog_router)
