@@ -160,7 +160,9 @@
     var text = editor.getDocument().toString();
     syncMentionInputs(text);
     var position = editor.getSelectedRange()[0];
-    var match = /(?:^|\s)@([^\s@]{0,30})$/.exec(text.slice(0, position));
+    // "请@王" must suggest: any character may come before the @, except those of an e-mail address's
+    // local part ("li.na@kefu" is an address being typed, not a mention).
+    var match = /(?:^|[^A-Za-z0-9._%+\-])@([^\s@]{0,30})$/.exec(text.slice(0, position));
     if (!match) {
       hideSuggestions();
       return;
