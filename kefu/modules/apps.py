@@ -16,4 +16,6 @@ class ModulesConfig(AppConfig):
         # Cache invalidation only: module definitions and their access levels are catalogue data.
         for model in (CustomModule, ModuleField, ModuleRoleAccess):
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.save")
-            post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete")
+            post_delete.connect(
+                catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete"
+            )

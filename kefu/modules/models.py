@@ -98,6 +98,9 @@ class ModuleRoleAccess(models.Model):
         verbose_name_plural = _("module access")
         constraints = [models.UniqueConstraint(fields=["module", "role"], name="modules_access_unique_role")]
 
+    def __str__(self) -> str:
+        return f"{self.module_id}:{self.role_id}={self.level}"
+
 
 class Record(models.Model):
     """One record of a module (one vehicle). ``title`` and ``search_text`` are derived from the values
@@ -156,10 +159,11 @@ class RecordLink(models.Model):
                 condition=Q(target_type="ticket"),
                 name="modules_link_one_record_per_ticket",
             ),
-            models.UniqueConstraint(
-                fields=["record", "field", "target_id"], name="modules_link_unique"
-            ),
+            models.UniqueConstraint(fields=["record", "field", "target_id"], name="modules_link_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.target_type} {self.target_id}"
 
 
 class RecordView(models.Model):
@@ -176,3 +180,6 @@ class RecordView(models.Model):
         verbose_name = _("saved view")
         verbose_name_plural = _("saved views")
         ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
