@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("kefu.org.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Branded error pages in the reader's language, with the navigation (never Django's bare English).
+handler400 = "kefu.core.views.bad_request"
+handler403 = "kefu.core.views.permission_denied"
+handler404 = "kefu.core.views.page_not_found"
+handler500 = "kefu.core.views.server_error"
