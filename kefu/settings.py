@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "kefu.kb",
     "kefu.channels.email",
     "kefu.modules",
+    "kefu.automation",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,15 @@ def current_cause() -> str | None:
     return causes[-1] if causes else None
 
 
+def current_depth() -> int:
+    """How many rule-caused change-sets deep the runners running now are (1: reacting to a person's change).
+
+    A runner called at ``MAX_DEPTH`` may still act, but its changes trigger no further rules: the
+    automation log says so.
+    """
+    return len(_causes.get())
+
+
 def run_rules(change: RecordedChange) -> bool:
     """Run every registered runner for ``change``; return whether any ran (the ticket may have changed)."""
     if not _runners:
