@@ -291,6 +291,9 @@ _SENTENCES: dict[tuple[str, str], _Sentence] = {
 def actor_label(event: TicketEvent) -> str:
     if event.actor_kind in ("agent", "contact") and event.actor_name:
         return event.actor_name
+    if event.actor_kind == "rule" and event.actor_name:
+        # The rule's name when it acted: "Rule “Hot phones” set priority to High".
+        return _("Rule “%(name)s”") % {"name": event.actor_name}
     return str(_ACTOR_LABELS.get(event.actor_kind, event.actor_name or event.actor_kind))
 
 
