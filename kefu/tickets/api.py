@@ -45,6 +45,8 @@ from kefu.tickets.schemas import (
     TicketFiltersIn,
     TicketListOut,
     TicketOut,
+    TicketTypeIn,
+    TicketTypeOut,
     TicketUpdateIn,
 )
 from kefu.tickets.selectors import (
@@ -56,6 +58,8 @@ from kefu.tickets.selectors import (
     thread_list,
     ticket_get,
     ticket_list_queryset,
+    ticket_type_catalog,
+    ticket_type_list,
     ticket_visible,
 )
 
@@ -79,6 +83,8 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
         "status_type": ticket.status.status_type,
         "priority": ticket.priority.name,
         "priority_id": ticket.priority_id,
+        "type": ticket.type.name if ticket.type else None,
+        "type_id": ticket.type_id,
         "department_id": ticket.department_id,
         "team_id": ticket.team_id,
         "assignee_id": ticket.assignee_id,
@@ -195,7 +201,7 @@ def event_out(event: TicketEvent) -> dict[str, Any]:
 def _field_changes(payload: TicketUpdateIn | TicketCreateIn) -> dict[str, Any]:
     """The fields the client sent, with ``status_id``/``priority_id`` folded into ``status``/``priority``."""
     changes = payload.model_dump(exclude_unset=True)
-    for name in ("status", "priority"):
+    for name in ("status", "priority", "type"):
         if f"{name}_id" in changes:
             changes[name] = changes.pop(f"{name}_id")
     changes.pop("contact", None)
@@ -472,3 +478,40 @@ def priorities(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for p in priority_list()
     ]
+
+
+def ticket_type_out(row: Any) -> dict[str, Any]:
+    return {
+        field: getattr(row, field) for field in ("id", "name", "name_en", "order", "is_default", "is_active")
+    }
+
+
+@catalog_router.get(
+    "/ticket-types",
+    response={200: list[TicketTypeOut], **ERRORS},
+    summary="Ticket types",
+    description="The active types agents may choose; `all=true` lists inactive ones too.",
+)
+def ticket_types(request: HttpRequest, all: bool = False) -> list[dict[str, Any]]:
+    rows = ticket_type_catalog() if all else ticket_type_list()
+    return [ticket_type_out(row) for row in rows]
+
+
+@catalog_router.post(
+    "/ticket-types", response={201: TicketTypeOut, **ERRORS}, summary="Add a ticket type (administrators)"
+)
+def create_ticket_type(request: HttpRequest, payload: TicketTypeIn) -> Status[dict[str, Any]]:
+    row = services.ticket_type_create(actor=_actor(request), source=Source.API, **payload.model_dump())
+    return Status(201, ticket_type_out(row))
+
+
+@catalog_router.put(
+    "/ticket-types/{type_id}",
+    response={200: TicketTypeOut, **ERRORS},
+    summary="Change a ticket type (administrators)",
+)
+def update_ticket_type(request: HttpRequest, type_id: Id, payload: TicketTypeIn) -> dict[str, Any]:
+    row = services.ticket_type_update(
+        actor=_actor(request), source=Source.API, type_id=type_id, **payload.model_dump()
+    )
+    return ticket_type_out(row)

@@ -13,7 +13,7 @@ class TicketsConfig(AppConfig):
         from kefu.contacts import hooks as contact_hooks
         from kefu.core.catalog_cache import catalog_changed
         from kefu.tickets import selectors, services
-        from kefu.tickets.models import Priority, Status
+        from kefu.tickets.models import Priority, Status, TicketType
 
         # The contact pages list and count tickets, and a merge moves them, without contacts importing us.
         contact_hooks.register_ticket_reads(
@@ -26,7 +26,7 @@ class TicketsConfig(AppConfig):
         contact_hooks.register_merge_hook("tickets", services.tickets_reassign_contact)
 
         # Cache invalidation only: any write to these tables, by any path, makes processes reload them.
-        for model in (Status, Priority):
+        for model in (Status, Priority, TicketType):
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.save")
             post_delete.connect(
                 catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete"

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from kefu.core.errors import ValidationFailed
 from kefu.org.models import User
 from kefu.tickets.models import Channel, StatusType, Ticket
-from kefu.tickets.selectors import filter_tickets_by_text, priority_lookup, status_lookup
+from kefu.tickets.selectors import (
+    filter_tickets_by_text,
+    priority_lookup,
+    status_lookup,
+    ticket_type_lookup,
+)
 
 SORTS = ("-created_at", "created_at", "-updated_at", "updated_at", "-number", "number")
 
@@ -21,6 +26,7 @@ class TicketFilters:
     status: str | None = None
     status_type: str | None = None
     priority: str | None = None
+    type: str | None = None
     department_id: int | None = None
     assignee_id: str | None = None
     contact_id: int | None = None
@@ -66,6 +72,15 @@ def apply_ticket_filters(
             errors["priority"] = _("Unknown priority.")
         else:
             queryset = queryset.filter(priority=priority)
+    if filters.type:
+        if filters.type == "none":
+            queryset = queryset.filter(type__isnull=True)
+        else:
+            ticket_type = ticket_type_lookup(_reference(filters.type))
+            if ticket_type is None:
+                errors["type"] = _("Unknown ticket type.")
+            else:
+                queryset = queryset.filter(type=ticket_type)
     if filters.channel:
         if filters.channel not in Channel.values:
             errors["channel"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}

@@ -19,18 +19,19 @@ from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.core.event_types import EventType
 from kefu.customfields.models import CustomField
 from kefu.org.models import Department, Team, User
-from kefu.tickets.models import Priority, Status, TicketEvent
+from kefu.tickets.models import Priority, Status, TicketEvent, TicketType
 
 FIELD_LABELS = {
     "subject": gettext_lazy("subject"),
     "description": gettext_lazy("description"),
     "status": gettext_lazy("status"),
     "priority": gettext_lazy("priority"),
+    "type": pgettext_lazy("ticket", "type"),
     "assignee": gettext_lazy("assignee"),
     "team": gettext_lazy("team"),
     "department": gettext_lazy("department"),
@@ -82,6 +83,7 @@ class _Names:
     _MODELS: dict[str, type[Model]] = {
         "status": Status,
         "priority": Priority,
+        "type": TicketType,
         "assignee": User,
         "department": Department,
         "team": Team,

@@ -29,6 +29,8 @@ class TicketCreateInput:
     description: str = ""
     status: int | str | None = None
     priority: int | str | None = None
+    type: int | str | None = None
+    """A ticket type by id or name; ``None`` gives the default type, if one is marked."""
     channel: str = "web"
     assignee_id: int | None = None
     team_id: int | None = None

@@ -71,6 +71,10 @@ class TicketFieldsIn(InputSchema):
     status_id: Id | None = None
     priority: text(100) | None = Field(None, examples=["高"])  # type: ignore[valid-type]
     priority_id: Id | None = None
+    type: text(100) | None = Field(  # type: ignore[valid-type]
+        None, description="A ticket type's name (中文 or English); null clears it.", examples=["问题"]
+    )
+    type_id: Id | None = None
     channel: ChannelName | None = None  # type: ignore[valid-type]
     category: text(100) | None = None  # type: ignore[valid-type]
     sub_category: text(100) | None = None  # type: ignore[valid-type]
@@ -119,6 +123,8 @@ class TicketOut(Schema):
     status_type: str
     priority: str
     priority_id: int
+    type: str | None
+    type_id: int | None
     department_id: int
     team_id: int | None
     assignee_id: int | None
@@ -150,6 +156,7 @@ class TicketFiltersIn(Schema):
     status: text(100) | None = Field(None, description="A status name (中文 or English) or id.")  # type: ignore[valid-type]
     status_type: Literal["open", "on_hold", "closed"] | None = None
     priority: text(100) | None = Field(None, description="A priority name or id.")  # type: ignore[valid-type]
+    type: text(100) | None = Field(None, description="A ticket type's name or id, or `none`.")  # type: ignore[valid-type]
     department_id: Id | None = None
     assignee_id: text(20) | None = Field(None, description="An agent's user id, `me` or `none`.")  # type: ignore[valid-type]
     contact_id: Id | None = None
@@ -289,3 +296,20 @@ class PriorityOut(Schema):
     colour: str
     order: int
     is_default: bool
+
+
+class TicketTypeOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    order: int
+    is_default: bool
+    is_active: bool
+
+
+class TicketTypeIn(InputSchema):
+    name: text(100, min_length=1) = Field(examples=["退换货"])  # type: ignore[valid-type]
+    name_en: text(100) = Field("", examples=["Return"])  # type: ignore[valid-type]
+    order: int = 0
+    is_default: bool = False
+    is_active: bool = True

@@ -37,6 +37,7 @@ from kefu.tickets.models import (
     Thread,
     Ticket,
     TicketEvent,
+    TicketType,
 )
 
 
@@ -53,7 +54,7 @@ def visible_tickets(user: User | None) -> QuerySet[Ticket]:
 
 def ticket_list_queryset(user: User | None) -> QuerySet[Ticket]:
     """Visible tickets with what a list row shows, loaded in a fixed number of queries."""
-    return visible_tickets(user).select_related("status", "priority").prefetch_related("tags")
+    return visible_tickets(user).select_related("status", "priority", "type").prefetch_related("tags")
 
 
 def ticket_get(user: User | None, ticket_id: int) -> Ticket | None:
@@ -106,7 +107,11 @@ def priority_list() -> QuerySet[Priority]:
     return Priority.objects.filter(is_active=True).order_by("order", "id")
 
 
-def _named_lookup(model: type[Status] | type[Priority], value: int | str | None) -> Any:
+def ticket_type_list() -> QuerySet[TicketType]:
+    return TicketType.objects.filter(is_active=True).order_by("order", "id")
+
+
+def _named_lookup(model: type[Status] | type[Priority] | type[TicketType], value: int | str | None) -> Any:
     """The active row by id, by Chinese or English name (case-insensitive), or the default for ``None``.
 
     Every create and status change asks this, so the active rows come from the per-process catalogue
@@ -136,12 +141,25 @@ def priority_lookup(value: int | str | None) -> Priority | None:
     return _named_lookup(Priority, value)
 
 
+def ticket_type_lookup(value: int | str | None) -> TicketType | None:
+    """A ticket type by id, or by its Chinese or English name (case-insensitive); ``None``: the default."""
+    return _named_lookup(TicketType, value)
+
+
 def ticket_page_get(user: User | None, ticket_id: int) -> Ticket | None:
     """A visible ticket with everything its page header, properties panel and contact card show."""
     return (
         visible_tickets(user)
         .select_related(
-            "status", "priority", "department", "team", "assignee", "contact", "contact__account", "account"
+            "status",
+            "priority",
+            "type",
+            "department",
+            "team",
+            "assignee",
+            "contact",
+            "contact__account",
+            "account",
         )
         .prefetch_related("tags", "contact__addresses")
         .filter(pk=ticket_id)
@@ -262,6 +280,10 @@ def status_catalog() -> QuerySet[Status]:
 
 def priority_catalog() -> QuerySet[Priority]:
     return Priority.objects.order_by("order", "id")
+
+
+def ticket_type_catalog() -> QuerySet[TicketType]:
+    return TicketType.objects.order_by("order", "id")
 
 
 def status_type_choices() -> list[tuple[str, str]]:

@@ -4,7 +4,14 @@ from kefu.tickets.models import Thread
 from kefu.tickets.services.attachments import attachment_add
 from kefu.tickets.services.authorization import authorize
 from kefu.tickets.services.bulk import ticket_bulk_update
-from kefu.tickets.services.catalog import priority_create, priority_update, status_create, status_update
+from kefu.tickets.services.catalog import (
+    priority_create,
+    priority_update,
+    status_create,
+    status_update,
+    ticket_type_create,
+    ticket_type_update,
+)
 from kefu.tickets.services.cc import MAX_CC_CONTACTS, ticket_cc_add
 from kefu.tickets.services.contact_change import tickets_reassign_contact
 from kefu.tickets.services.conversation import ticket_comment, ticket_receive, ticket_reply
@@ -55,6 +62,8 @@ __all__ = [
     "ticket_reply",
     "ticket_set_status",
     "ticket_tag",
+    "ticket_type_create",
+    "ticket_type_update",
     "ticket_update",
     "tickets_reassign_contact",
 ]

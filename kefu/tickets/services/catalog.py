@@ -1,8 +1,9 @@
-"""The status and priority catalogues administrators edit in the settings pages.
+"""The status, priority and ticket-type catalogues administrators edit in the settings pages.
 
 Exactly one active status and one active priority are the default for new tickets: making one the
 default takes the mark from the others, and the current default can be neither un-marked nor deactivated
-(choose another default instead), so ticket creation always finds one.
+(choose another default instead), so ticket creation always finds one. A ticket's type is optional, so
+the type catalogue has at most one default and may have none.
 
 A status's type is fixed once a ticket has or had the status: resolution and on-hold times are computed
 from the types in the ticket history, which must not change after the fact.
@@ -27,7 +28,7 @@ from kefu.core.errors import Conflict, NotFound, ValidationFailed
 from kefu.core.validation import clean_catalogue_names
 from kefu.org import permissions
 from kefu.org.services import require_permission
-from kefu.tickets.models import Priority, Status, StatusType, Ticket, TicketEvent
+from kefu.tickets.models import Priority, Status, StatusType, Ticket, TicketEvent, TicketType
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -50,12 +51,13 @@ def _save(
     instance: Any | None,
     values: dict[str, Any],
     label: str,
+    default_required: bool = True,
 ) -> Any:
-    """Create or update one catalogue row, keep exactly one default and write the audit entry."""
+    """Create or update one catalogue row, keep one default (at most one) and write the audit entry."""
     clash = model.objects.filter(name__iexact=values["name"])
     if instance is not None:
         clash = clash.exclude(pk=instance.pk)
-        if instance.is_default and not values["is_default"]:
+        if default_required and instance.is_default and not values["is_default"]:
             raise ValidationFailed(
                 _("There must be a default. Make another one the default instead."),
                 fields={"is_default": _("Make another one the default instead.")},
@@ -137,6 +139,7 @@ class _Catalogue:
     missing: Promise
     clean_extra: Callable[..., dict[str, Any]]
     check: Callable[[Any, dict[str, Any]], None] | None = None
+    default_required: bool = True
 
 
 _STATUS = _Catalogue(
@@ -153,6 +156,14 @@ _PRIORITY = _Catalogue(
     gettext_lazy("The priority is not valid."),
     gettext_lazy("No such priority."),
     _clean_colour,
+)
+_TYPE = _Catalogue(
+    TicketType,
+    "ticket_type",
+    gettext_lazy("The ticket type is not valid."),
+    gettext_lazy("No such ticket type."),
+    lambda errors: {},
+    default_required=False,
 )
 
 
@@ -186,7 +197,13 @@ def _catalogue_save(
     if spec.check is not None:
         spec.check(instance, values)
     return _save(
-        actor=actor, source=source, model=spec.model, instance=instance, values=values, label=spec.label
+        actor=actor,
+        source=source,
+        model=spec.model,
+        instance=instance,
+        values=values,
+        label=spec.label,
+        default_required=spec.default_required,
     )
 
 
@@ -284,6 +301,55 @@ def priority_update(
         source=source,
         pk=priority_id,
         extra={"colour": colour},
+        name=name,
+        name_en=name_en,
+        order=order,
+        is_default=is_default,
+        is_active=is_active,
+    )
+
+
+def ticket_type_create(
+    *,
+    actor: Actor,
+    source: Source,
+    name: str,
+    name_en: str = "",
+    order: int = 0,
+    is_default: bool = False,
+    is_active: bool = True,
+) -> TicketType:
+    return _catalogue_save(
+        _TYPE,
+        actor=actor,
+        source=source,
+        pk=None,
+        extra={},
+        name=name,
+        name_en=name_en,
+        order=order,
+        is_default=is_default,
+        is_active=is_active,
+    )
+
+
+def ticket_type_update(
+    *,
+    actor: Actor,
+    source: Source,
+    type_id: int,
+    name: str,
+    name_en: str = "",
+    order: int = 0,
+    is_default: bool = False,
+    is_active: bool = True,
+) -> TicketType:
+    return _catalogue_save(
+        _TYPE,
+        actor=actor,
+        source=source,
+        pk=type_id,
+        extra={},
         name=name,
         name_en=name_en,
         order=order,

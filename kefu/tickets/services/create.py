@@ -32,7 +32,7 @@ from kefu.tickets.services.messages import clean_message, message_thread_fields,
 from kefu.tickets.services.numbering import next_ticket_number
 
 _CREATE_FIELDS = (
-    "subject", "department_id", "status", "priority", "channel", "assignee_id", "team_id",
+    "subject", "department_id", "status", "priority", "type", "channel", "assignee_id", "team_id",
     "account_id", "brand_id", "parent_id", "category", "sub_category", "product", "language", "tags",
     "custom_fields",
 )  # fmt: skip
@@ -151,6 +151,7 @@ def initial_state(ticket: Ticket, thread: Thread, tags: list[str]) -> dict[str, 
         "subject": ticket.subject,
         "status": snapshot(ticket.status),
         "priority": snapshot(ticket.priority),
+        "type": snapshot(ticket.type),
         "department": snapshot(ticket.department),
         "team": snapshot(ticket.team),
         "assignee": snapshot(ticket.assignee),

@@ -22,7 +22,7 @@ from kefu.org.models import Brand, Department, Team, User
 from kefu.org.selectors import active_department_get, agent_access
 from kefu.org.services import LANGUAGES
 from kefu.tickets.models import Channel, Ticket
-from kefu.tickets.selectors import priority_lookup, status_lookup
+from kefu.tickets.selectors import priority_lookup, status_lookup, ticket_type_lookup
 
 MAX_SUBJECT = 255
 MAX_BODY = 200_000
@@ -37,13 +37,14 @@ REFERENCE_FIELDS = (
     "parent",
     "status",
     "priority",
+    "type",
 )
 
 EDITABLE = frozenset(
     {
         "subject", "description", "department_id", "team_id", "assignee_id", "contact_id", "account_id",
-        "brand_id", "parent_id", "status", "priority", "channel", "category", "sub_category", "product",
-        "language", "custom_fields", "tags",
+        "brand_id", "parent_id", "status", "priority", "type", "channel", "category", "sub_category",
+        "product", "language", "custom_fields", "tags",
     }
 )  # fmt: skip
 # Set by the SLA policies, never by a client or an agent: naming one is refused with this reason.
@@ -88,6 +89,17 @@ def _department(value: Any, errors: dict[str, str]) -> Department | None:
     found = active_department_get(value)
     if found is None:
         errors["department_id"] = _("Unknown id %(id)s.") % {"id": value}
+    return found
+
+
+def _ticket_type(ticket: Ticket | None, given: Any, errors: dict[str, str]) -> Any:
+    """A type by id or name; empty clears it on a change and means the default type on creation."""
+    if given is None or given == "":
+        return ticket_type_lookup(None) if ticket is None else None
+    usable = isinstance(given, int | str) and not isinstance(given, bool)
+    found = ticket_type_lookup(given) if usable else None
+    if found is None:
+        errors["type"] = _("Unknown ticket type.")
     return found
 
 
@@ -177,6 +189,8 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         if found is None:
             errors[name] = str(no_default if given is None else not_found)
         cleaned[name] = found
+    if "type" in raw:
+        cleaned["type"] = _ticket_type(ticket, raw["type"], errors)
     if "tags" in raw:
         if not isinstance(raw["tags"], list):
             errors["tags"] = _("Enter a list of tags.")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kefu.contacts.tests.factories import ContactFactory
 from kefu.org.tests.factories import DepartmentFactory
-from kefu.tickets.models import Priority, SavedView, Status, Ticket, TicketEvent
+from kefu.tickets.models import Priority, SavedView, Status, Ticket, TicketEvent, TicketType
 from kefu.tickets.services.numbering import next_ticket_number
 
 
@@ -46,3 +46,12 @@ class SavedViewFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"视图{n}")
     filters = factory.LazyFunction(dict)
     columns = factory.LazyFunction(list)
+
+
+class TicketTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TicketType
+
+    name = factory.Sequence(lambda n: f"类型{n}")
+    name_en = factory.Sequence(lambda n: f"Type {n}")
+    order = factory.Sequence(lambda n: 100 + n)

@@ -144,6 +144,7 @@ def test_the_created_state_is_complete_and_published_field_by_field(
         "subject": "打印机无法连接网络",
         "status": {"id": new.pk, "name": "新建", "type": "open"},
         "priority": {"id": high.pk, "name": "高"},
+        "type": None,
         "department": {"id": department.pk, "name": "售后服务"},
         "team": None,
         "assignee": {"id": agent.user.pk, "name": "张伟"},

@@ -21,7 +21,7 @@ from kefu.org.selectors import agent_access, department_list
 from kefu.tickets import services
 from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
 from kefu.tickets.models import Channel
-from kefu.tickets.selectors import priority_list, ticket_agents
+from kefu.tickets.selectors import priority_list, ticket_agents, ticket_type_list
 from kefu.tickets.views.detail import custom_field_rows
 from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_files
 from kefu.tickets.views.properties import choice_id, custom_values, parse_tags
@@ -105,6 +105,7 @@ def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[
                     name=data.get("contact_name", "").strip(),
                 ),
                 priority=choice_id(data.get("priority", "")),
+                type=choice_id(data.get("type", "")),
                 assignee_id=choice_id(data.get("assignee", "")),  # type: ignore[arg-type]
                 tags=parse_tags(data.get("tags", "")),
                 custom_fields={
@@ -153,6 +154,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         "departments": departments,
         "department_id": department_id,
         "priorities": priority_list(),
+        "ticket_types": ticket_type_list(),
         **_department_context(department_id, values, errors),
     }
     return render(request, "tickets/create.html", context, status=422 if errors else 200)

@@ -42,6 +42,7 @@ from kefu.tickets.selectors import (
     ticket_custom_field_labels,
     ticket_neighbours,
     ticket_page_get,
+    ticket_type_list,
 )
 from kefu.tickets.views.forms import CREATE_CHANNELS
 
@@ -162,6 +163,7 @@ def properties_context(
         "ticket": ticket,
         "statuses": status_list(),
         "priorities": priority_list(),
+        "ticket_types": ticket_type_list(),
         "departments": departments,
         "teams": team_list(department_id=ticket.department_id),
         "agents": ticket_agents(ticket.department_id, limit=MAX_ASSIGNABLE),

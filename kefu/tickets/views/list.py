@@ -37,7 +37,7 @@ from kefu.tickets.listing import (
     view_catalogue,
 )
 from kefu.tickets.models import SavedView
-from kefu.tickets.selectors import priority_list, status_list
+from kefu.tickets.selectors import priority_list, status_list, ticket_type_list
 from kefu.tickets.services.bulk import BULK_ACTIONS
 
 RESULTS_TARGET = "ticket-list-results"
@@ -173,6 +173,7 @@ def _page_context(
         "filters": filter_params,
         "statuses": list(status_list()),
         "priorities": list(priority_list()),
+        "ticket_types": list(ticket_type_list()),
         "sort_choices": SORT_LABELS.items(),
         "sort": state.sort,
         "bulk_actions": BULK_ACTIONS,

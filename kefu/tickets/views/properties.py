@@ -93,7 +93,7 @@ def _apply(request: HttpRequest, ticket: Any, field: str) -> None:
     value = data.get("value", "")
     common: Mapping[str, Any] = {"actor": actor, "source": Source.WEB, "ticket": ticket}
     zone = timezone.get_current_timezone()
-    if field in ("status", "priority"):
+    if field in ("status", "priority", "type"):
         services.ticket_update(**common, changes={field: choice_id(value)})
         return
     if field == "assignee":

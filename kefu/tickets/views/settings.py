@@ -1,5 +1,6 @@
-"""Settings pages for what tickets are made of: statuses and priorities (the whole catalogues, inactive rows
-included). They live here, next to the data they edit; the settings layout is the organisation app's."""
+"""Settings pages for what tickets are made of: statuses, priorities and ticket types (the whole
+catalogues, inactive rows included). They live here, next to the data they edit; the settings layout is
+the organisation app's."""
 
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from kefu.org import permissions
 from kefu.org.decorators import agent_required
 from kefu.org.views.common import actor_of, form_page, posted
 from kefu.tickets import services
-from kefu.tickets.forms import PriorityForm, StatusForm
-from kefu.tickets.selectors import priority_catalog, status_catalog, status_type_choices
+from kefu.tickets.forms import CatalogueForm, PriorityForm, StatusForm
+from kefu.tickets.selectors import (
+    priority_catalog,
+    status_catalog,
+    status_type_choices,
+    ticket_type_catalog,
+)
 
 MANAGE = permissions.SETTINGS_MANAGE
 
@@ -43,7 +49,7 @@ class _CataloguePage:
     """What differs between the status and priority pages; `nav` also names the URL, templates and context."""
 
     nav: str
-    extra: str
+    extra: str | None
     id_arg: str
     form: Callable[..., Any]
     catalog: Callable[[], Any]
@@ -54,12 +60,17 @@ class _CataloguePage:
     title: Promise
 
 
+def _extra(page: _CataloguePage, data: dict[str, Any]) -> dict[str, Any]:
+    """The page's own field (a status's type, a priority's colour), if it has one."""
+    return {page.extra: data[page.extra]} if page.extra else {}
+
+
 def _catalogue_list(request: HttpRequest, page: _CataloguePage) -> HttpResponse:
     def submit(data: dict[str, Any]) -> None:
         page.create(
             actor=actor_of(request),
             source=Source.WEB,
-            **{page.extra: data[page.extra]},
+            **_extra(page, data),
             **_catalogue_values(data),
         )
 
@@ -86,13 +97,14 @@ def _catalogue_edit(request: HttpRequest, page: _CataloguePage, pk: int) -> Http
         page.update(
             actor=actor_of(request),
             source=Source.WEB,
-            **{page.id_arg: row.pk, page.extra: data[page.extra]},
+            **{page.id_arg: row.pk},
+            **_extra(page, data),
             **_catalogue_values(data),
         )
 
     return form_page(
         request,
-        form=page.form(request, _catalogue_initial(row, page.extra)),
+        form=page.form(request, _catalogue_initial(row, *([page.extra] if page.extra else []))),
         submit=submit,
         success_message=str(page.saved),
         success_url=reverse(f"settings-{page.nav}"),
@@ -169,3 +181,36 @@ def priorities(request: HttpRequest) -> HttpResponse:
 @agent_required(MANAGE)
 def priority_edit(request: HttpRequest, priority_id: int) -> HttpResponse:
     return _catalogue_edit(request, _PRIORITIES, priority_id)
+
+
+# Ticket types
+
+
+def _type_form(
+    request: HttpRequest, initial: dict[str, Any] | None = None, blank: bool = False
+) -> CatalogueForm:
+    return CatalogueForm(None if blank else posted(request), initial=initial)
+
+
+_TYPES = _CataloguePage(
+    nav="types",
+    extra=None,
+    id_arg="type_id",
+    form=_type_form,
+    catalog=ticket_type_catalog,
+    create=services.ticket_type_create,
+    update=services.ticket_type_update,
+    added=gettext_lazy("The ticket type was added."),
+    saved=gettext_lazy("The ticket type was saved."),
+    title=gettext_lazy("Edit ticket type “%(name)s”"),
+)
+
+
+@agent_required(MANAGE)
+def ticket_types(request: HttpRequest) -> HttpResponse:
+    return _catalogue_list(request, _TYPES)
+
+
+@agent_required(MANAGE)
+def ticket_type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
+    return _catalogue_edit(request, _TYPES, type_id)
