@@ -83,6 +83,13 @@ class Department(BilingualNameMixin):
             "a later one opens a follow-up ticket."
         ),
     )
+    close_parent_with_last_child = models.BooleanField(
+        _("close a parent ticket with its last child"),
+        default=True,
+        help_text=_(
+            "When the last open child ticket is closed, its parent ticket in this department closes too."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
