@@ -20,6 +20,7 @@ from kefu.channels.email.api import router as mail_router
 from kefu.contacts.api import accounts_router, contacts_router
 from kefu.core.errors import ServiceError
 from kefu.core.renderers import UnicodeJSONRenderer
+from kefu.customfields.api import router as customfields_router
 from kefu.kb.api import router as kb_router
 from kefu.modules.api import router as modules_router
 from kefu.org.api import router as org_router
@@ -164,6 +165,7 @@ def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
 api.add_router("/tickets", tickets_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/custom-fields", customfields_router)
 api.add_router("/modules", modules_router)
 api.add_router("/kb", kb_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key

@@ -23,10 +23,25 @@ _PHONE = re.compile(r"^\+?[0-9 ()\-.]{3,32}$")
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """What a record may hold in one field, for one department.
+
+    ``choices`` are the values offered; ``retired`` the values no longer offered that a record may keep
+    (a value it already holds stays when the record is saved again). On a dependent pick list,
+    ``parent_key`` names the controlling field and ``choice_parents`` maps a value to the parent values
+    it is offered under (a value not in the map is offered under any).
+    """
+
     key: str
     field_type: str
     choices: tuple[str, ...] = ()
     is_required: bool = False
+    retired: tuple[str, ...] = ()
+    parent_key: str = ""
+    choice_parents: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def parents_of(self, value: str) -> tuple[str, ...]:
+        """The parent values ``value`` is offered under; empty means under any."""
+        return dict(self.choice_parents).get(value, ())
 
 
 def _text(value: Any, limit: int) -> str:
@@ -146,6 +161,32 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
     return cleaners[spec.field_type](value)
 
 
+def _kept(spec: FieldSpec, value: Any, existing: Any) -> Any:
+    """``value`` when it only repeats what the record holds in a value no longer offered, else ``None``.
+
+    A retired value stays on the records that have it: saving such a record again (the whole form, or a
+    client sending back what it read) must not fail because of it.
+    """
+    if value == existing and spec.field_type == "picklist" and value in spec.retired:
+        return value
+    if spec.field_type == "multi_select" and isinstance(value, list) and isinstance(existing, list):
+        offered = (*spec.choices, *(item for item in spec.retired if item in existing))
+        if all(isinstance(item, str) and item in offered for item in value):
+            return list(dict.fromkeys(value))
+    return None
+
+
+def _offered(spec: FieldSpec, value: Any, parent_value: Any) -> bool:
+    """Whether a dependent pick list's ``value`` fits its parent's value."""
+    items = value if isinstance(value, list) else [value]
+    parents = parent_value if isinstance(parent_value, list) else [parent_value]
+    for item in items:
+        needed = spec.parents_of(item)
+        if needed and not any(parent in needed for parent in parents):
+            return False
+    return True
+
+
 def clean_values(
     specs: Iterable[FieldSpec],
     values: Mapping[str, Any],
@@ -155,7 +196,8 @@ def clean_values(
 ) -> dict[str, Any]:
     """Validate ``values`` (a partial update over ``existing``) and return the merged, cleaned dict.
 
-    ``None`` clears a value. Unknown keys and missing required values are errors naming the field.
+    ``None`` clears a value. Unknown keys, values not offered (for the record's department, or under the
+    parent field's value) and missing required values are errors naming the field.
     """
     by_key = {spec.key: spec for spec in specs}
     merged = dict(existing or {})
@@ -168,10 +210,35 @@ def clean_values(
         if value is None or value == "" or value == []:
             merged.pop(key, None)
             continue
+        kept = _kept(spec, value, (existing or {}).get(key))
+        if kept is not None:
+            merged[key] = kept
+            continue
         try:
             merged[key] = clean_value(spec, value)
         except ValueError as exc:
             errors[f"{field_prefix}.{key}"] = str(exc)
+    for spec in by_key.values():
+        name = f"{field_prefix}.{spec.key}"
+        held = merged.get(spec.key)
+        if spec.field_type in ("picklist", "multi_select") and held is not None and name not in errors:
+            # A value kept from before that this record may not hold now (it moved to a department
+            # where the value is not offered) is refused like a new one.
+            stale = [
+                item
+                for item in (held if isinstance(held, list) else [held])
+                if item not in spec.choices and item not in spec.retired
+            ]
+            if stale:
+                errors[name] = _("Not offered here: %(values)s.") % {"values": ", ".join(map(str, stale))}
+                continue
+        if not spec.parent_key or spec.key not in merged or name in errors:
+            continue
+        if not _offered(spec, merged[spec.key], merged.get(spec.parent_key)):
+            errors[name] = _("Not a choice for %(parent)s = %(value)s.") % {
+                "parent": spec.parent_key,
+                "value": merged.get(spec.parent_key) or "—",
+            }
     for spec in by_key.values():
         if spec.is_required and spec.key not in merged and f"{field_prefix}.{spec.key}" not in errors:
             errors[f"{field_prefix}.{spec.key}"] = _("This field is required.")
