@@ -17,6 +17,10 @@ class AutomationConfig(AppConfig):
 
         # Every ticket change-set reaches the workflow rules through the tickets app's hook.
         register_rule_runner(engine.on_ticket_change)
+        # Then the assignment rules (h9b's routing: assignment, macros' actions).
+        from kefu.automation import routing
+
+        routing.register()
 
         # Rules are read by every ticket write: cached per process, reloaded when any rule changes.
         for model in (WorkflowRule, TimeRule):

@@ -1,0 +1,1 @@
+"""Canned replies: searchable snippets inserted into the reply editor."""

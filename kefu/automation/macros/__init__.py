@@ -1,0 +1,1 @@
+"""Macros: named bundles of actions an agent applies to one ticket or a selection of tickets."""
