@@ -17,6 +17,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from kefu.channels.email.api import router as mail_router
+from kefu.automation.routing_api import router as routing_router
+from kefu.automation.routing_api import tickets_router as macro_tickets_router
 from kefu.contacts.api import accounts_router, contacts_router
 from kefu.core.errors import ServiceError
 from kefu.core.renderers import UnicodeJSONRenderer
@@ -163,6 +165,7 @@ def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
 
 
 api.add_router("/tickets", tickets_router)
+api.add_router("/tickets", macro_tickets_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/custom-fields", customfields_router)
@@ -170,5 +173,6 @@ api.add_router("/modules", modules_router)
 api.add_router("/kb", kb_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
 api.add_router("/", org_router)
+api.add_router("/", routing_router)
 api.add_router("/", catalog_router)
 api.add_router("/", fallback_router)  # last: it matches every path the routers above did not
