@@ -58,6 +58,7 @@ def departments(request: HttpRequest) -> list[dict[str, Any]]:
             "description": d.description,
             "is_active": d.is_active,
             "reopen_within_days": d.reopen_within_days,
+            "close_parent_with_last_child": d.close_parent_with_last_child,
         }
         for d in department_list()
     ]

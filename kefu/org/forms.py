@@ -144,6 +144,14 @@ class DepartmentForm(StyledForm):
             "a later one opens a follow-up ticket. A mailbox may set its own."
         ),
     )
+    close_parent_with_last_child = forms.BooleanField(
+        label=_("Close a parent ticket with its last child"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "When the last open child ticket is closed, its parent ticket in this department closes too."
+        ),
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ class DepartmentOut(Schema):
     description: str
     is_active: bool
     reopen_within_days: int
+    close_parent_with_last_child: bool
 
 
 class TeamOut(Schema):

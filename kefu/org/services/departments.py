@@ -24,13 +24,20 @@ DEFAULT_REOPEN_DAYS = 14
 
 
 def _clean_department(
-    errors: dict[str, str], *, name: str, name_en: str, description: str, reopen_within_days: int
+    errors: dict[str, str],
+    *,
+    name: str,
+    name_en: str,
+    description: str,
+    reopen_within_days: int,
+    close_parent_with_last_child: bool,
 ) -> dict[str, Any]:
     values: dict[str, Any] = {
         "name": required(errors, "name", name),
         "name_en": name_en.strip(),
         "description": description,
         "reopen_within_days": reopen_within_days,
+        "close_parent_with_last_child": bool(close_parent_with_last_child),
     }
     if len(values["name"]) > 100:
         errors["name"] = _("Enter at most 100 characters.")
@@ -56,6 +63,7 @@ def department_create(
     name_en: str = "",
     description: str = "",
     reopen_within_days: int | None = None,
+    close_parent_with_last_child: bool = True,
 ) -> Department:
     require_permission(actor, permissions.SETTINGS_MANAGE)
     errors: dict[str, str] = {}
@@ -65,6 +73,7 @@ def department_create(
         name_en=name_en,
         description=description,
         reopen_within_days=DEFAULT_REOPEN_DAYS if reopen_within_days is None else reopen_within_days,
+        close_parent_with_last_child=close_parent_with_last_child,
     )
     code = required(errors, "code", code).lower()
     if code and not _CODE.match(code):
@@ -89,9 +98,10 @@ def department_update(
     description: str = "",
     is_active: bool = True,
     reopen_within_days: int | None = None,
+    close_parent_with_last_child: bool | None = None,
 ) -> Department:
-    """Rename or (de)activate a department, or change its reopen window. Its code is permanent: rules and
-    integrations refer to it. ``reopen_within_days=None`` keeps the window it has."""
+    """Rename or (de)activate a department, or change its reopen window or parent-ticket policy. Its code
+    is permanent: rules and integrations refer to it. ``None`` keeps the window or policy it has."""
     require_permission(actor, permissions.SETTINGS_MANAGE)
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
@@ -104,6 +114,11 @@ def department_update(
         description=description,
         reopen_within_days=(
             department.reopen_within_days if reopen_within_days is None else reopen_within_days
+        ),
+        close_parent_with_last_child=(
+            department.close_parent_with_last_child
+            if close_parent_with_last_child is None
+            else close_parent_with_last_child
         ),
     )
     if errors:

@@ -90,11 +90,14 @@ def test_departments(api, department, other_department):
     assert response.status_code == 200
     assert response.json() == [
         {"id": department.pk, "name": "售后服务", "name_en": "After-sales", "code": "after-sales",
-         "description": "", "is_active": True, "reopen_within_days": 14},
+         "description": "", "is_active": True, "reopen_within_days": 14,
+         "close_parent_with_last_child": True},
         {"id": other_department.pk, "name": "财务", "name_en": "Billing", "code": "billing",
-         "description": "", "is_active": True, "reopen_within_days": 14},
+         "description": "", "is_active": True, "reopen_within_days": 14,
+         "close_parent_with_last_child": True},
         {"id": inactive.pk, "name": "旧部门", "name_en": "Old", "code": "old",
-         "description": "停用", "is_active": False, "reopen_within_days": 14},
+         "description": "停用", "is_active": False, "reopen_within_days": 14,
+         "close_parent_with_last_child": True},
     ]  # fmt: skip
 
 

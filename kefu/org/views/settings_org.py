@@ -60,6 +60,7 @@ def departments(request: HttpRequest) -> HttpResponse:
             code=data["code"],
             description=data["description"],
             reopen_within_days=data["reopen_within_days"],
+            close_parent_with_last_child=data["close_parent_with_last_child"],
         )
 
     return form_page(
@@ -87,6 +88,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
         "description": department.description,
         "is_active": department.is_active,
         "reopen_within_days": department.reopen_within_days,
+        "close_parent_with_last_child": department.close_parent_with_last_child,
     }
 
     def submit(data: dict[str, Any]) -> None:
@@ -99,6 +101,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
             description=data["description"],
             is_active=data["is_active"],
             reopen_within_days=data["reopen_within_days"],
+            close_parent_with_last_child=data["close_parent_with_last_child"],
         )
 
     return form_page(
