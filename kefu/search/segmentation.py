@@ -20,7 +20,8 @@ _ready = False
 MAX_DOCUMENT_CHARS = 100_000
 
 
-def _tokenizer() -> jieba.Tokenizer:
+def tokenizer() -> jieba.Tokenizer:
+    """jieba's tokenizer, its dictionary loaded once per process (from the cache file after the first)."""
     global _ready
     if not _ready:
         with _lock:
@@ -37,7 +38,7 @@ def _tokenizer() -> jieba.Tokenizer:
 
 def warm_up() -> None:
     """Load the dictionary now (≈0.5 s) rather than in the first search request."""
-    _tokenizer()
+    tokenizer()
 
 
 def _is_word(token: str) -> bool:
@@ -49,12 +50,12 @@ def _normalise(text: str) -> str:
 
 
 def segment_document(text: str) -> str:
-    tokenizer = _tokenizer()
-    words = tokenizer.cut_for_search(_normalise(text[:MAX_DOCUMENT_CHARS]))
+    cutter = tokenizer()
+    words = cutter.cut_for_search(_normalise(text[:MAX_DOCUMENT_CHARS]))
     return " ".join(word for word in (w.strip() for w in words) if word and _is_word(word))
 
 
 def query_terms(query: str) -> list[str]:
-    tokenizer = _tokenizer()
-    words = tokenizer.cut(_normalise(query[:500]))
+    cutter = tokenizer()
+    words = cutter.cut(_normalise(query[:500]))
     return list(dict.fromkeys(word for word in (w.strip() for w in words) if word and _is_word(word)))

@@ -2,7 +2,7 @@ import pytest
 
 from kefu.core.actors import Actor, Source
 from kefu.core.event_types import EventType
-from kefu.search.segmentation import query_terms, segment_document
+from kefu.search.analysis import analyse, query_terms
 from kefu.search.selectors import filter_tickets_by_text
 from kefu.search.services import tickets_index, tickets_reindex_all
 from kefu.tickets.inputs import CommentInput, ReplyInput
@@ -15,11 +15,12 @@ def _found(query):
 
 
 def test_chinese_is_cut_into_words_and_queries_into_words_the_documents_contain():
-    document = segment_document("打印机无法连接网络").split()
-    assert {"打印", "打印机", "无法", "连接", "网络"} <= set(document)
-    assert set(query_terms("打印机 网络")) <= set(document)
-    assert query_terms("Printer, OFFLINE!") == ["printer", "offline"]
-    assert query_terms("！？。，") == []
+    document = analyse("打印机无法连接网络")
+    assert document.words.split() == ["打印", "印机", "打印机", "无法", "连接", "网络"]
+    assert document.grams.split() == ["打印", "印机", "机无", "无法", "法连", "连接", "接网", "网络"]
+    assert set(query_terms("打印机 网络").words) <= set(document.words.split())
+    assert query_terms("Printer, OFFLINE!").words == ("printer", "offlin")
+    assert not query_terms("！？。，")
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def refund(create_ticket, django_capture_on_commit_callbacks):
         ("退款", ["重复扣款申请退款"]),
         ("printer", ["打印机无法连接网络"]),
         ("CHARGED", ["重复扣款申请退款"]),
-        ("打印机 退款", []),
+        ("打印机 退款", ["打印机无法连接网络", "重复扣款申请退款"]),
         ("路由器", []),
     ],
 )
@@ -91,7 +92,7 @@ def test_reindexing_is_repeatable(printer, refund):
 
 @pytest.mark.django_db
 def test_query_syntax_characters_are_searched_as_text(printer):
-    for hostile in ["AND OR NOT", "NEAR(x", "e-42'; DROP TABLE x; --", "a:b"]:
+    for hostile in ["AND OR NOT", "NEAR(x", "x'; DROP TABLE x; --", "a:b"]:
         assert _found(hostile) == []
     for punctuation_only in ['"', "*", "^", "()"]:
         assert _found(punctuation_only) == ["打印机无法连接网络"], "a query without words does not filter"

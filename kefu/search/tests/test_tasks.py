@@ -14,7 +14,7 @@ def _found(query):
 def unindexed(create_ticket):
     """Three tickets that the index does not know, whatever indexing their creation queued."""
     tickets = [create_ticket(subject=f"batchword ticket{n}") for n in range(3)]
-    backend().remove([ticket.pk for ticket in tickets])
+    backend().remove("ticket", [ticket.pk for ticket in tickets])
     assert _found("batchword") == []
     return tickets
 

@@ -934,7 +934,7 @@ def indexed(create_ticket, django_capture_on_commit_callbacks):
         ("router", ["router"]),
         ("REBOOTING", ["router"]),
         ("rebooting night", ["router"]),
-        ("router 打印机", []),
+        ("router 打印机", ["router", "printer"]),
         ("冰箱", []),
         ("  ", ["router", "refund", "printer"]),
     ],
