@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "kefu.tickets",
     "kefu.search",
     "kefu.kb",
+    "kefu.portal",
     "kefu.channels.email",
     "kefu.modules",
     "kefu.automation",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("tickets/", include("kefu.tickets.urls")),
     path("contacts/", include("kefu.contacts.urls")),
     path("search/", include("kefu.search.urls")),
+    path("kb/", include("kefu.kb.urls")),
+    path("hc/", include("kefu.portal.urls")),
     path("modules/", include("kefu.modules.urls")),
     path("settings/mail/", include("kefu.channels.email.urls")),
     path("settings/custom-fields/", include("kefu.customfields.urls")),

@@ -240,3 +240,53 @@ def version_diff(old: ArticleVersion, new: ArticleVersion) -> list[DiffLine]:
 
 def version_get(article: Article, number: int) -> ArticleVersion | None:
     return article.versions.filter(number=number).first()
+
+
+def brand_choices() -> list[tuple[int, str]]:
+    from kefu.org.models import Brand
+
+    return [(brand.pk, brand.name) for brand in Brand.objects.order_by("name", "id")]
+
+
+def category_choices() -> list[tuple[int, str]]:
+    return [
+        (category.pk, f"{category.brand.name} › {category.name}")
+        for category in Category.objects.select_related("brand").order_by("brand__name", "position", "id")
+    ]
+
+
+def ticket_replies(user: Any, ticket_id: int) -> list[Any]:
+    """The agents' replies on a ticket ``user`` may see, newest first, to turn into articles."""
+    from kefu.tickets.selectors import conversation_threads, ticket_visible
+
+    ticket = ticket_visible(user, ticket_id)
+    if ticket is None:
+        return []
+    return [thread for thread in conversation_threads(ticket) if thread.direction == "out"][::-1][:10]
+
+
+def console_article_search(q: str, *, limit: int = 8) -> list[ArticleHit]:
+    """Published articles of every brand and visibility, ranked, for an agent answering a ticket."""
+    from kefu.search.selectors import documents_search
+
+    if not q.strip():
+        return []
+    hits = documents_search(KIND, q, filters={"status": [Article.Status.PUBLISHED.value]}, limit=limit)
+    articles = Article.objects.select_related("section__category__brand").in_bulk(
+        [hit.object_id for hit in hits]
+    )
+    return [
+        ArticleHit(articles[hit.object_id], hit.score, hit.title_html, hit.snippet_html)
+        for hit in hits
+        if hit.object_id in articles and articles[hit.object_id].status == Article.Status.PUBLISHED
+    ]
+
+
+def attachment_for_reader(reader: Reader, attachment_id: int) -> Any:
+    """A file of an article the reader may read (agents also the files of drafts they edit)."""
+    from kefu.kb.models import ArticleAttachment
+
+    queryset = ArticleAttachment.objects.select_related("article")
+    if reader.agent:
+        return queryset.filter(pk=attachment_id, article__section__category__brand_id=reader.brand_id).first()
+    return queryset.filter(pk=attachment_id, article__in=readable_articles(reader)).first()

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "kefu.portal"
+    label = "portal"
+    verbose_name = _("Help center")
+
+    def ready(self) -> None:
+        from kefu.portal.services.emails import register
+
+        register()
