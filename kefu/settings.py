@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kefu.portal",
     "kefu.channels.email",
     "kefu.modules",
+    "kefu.transfer",
     "kefu.automation",
 ]
 
