@@ -27,6 +27,7 @@ from kefu.kb.api import router as kb_router
 from kefu.modules.api import router as modules_router
 from kefu.org.api import router as org_router
 from kefu.org.services import api_key_authenticate
+from kefu.portal.api import brands_router, public_router
 from kefu.tickets.api import catalog_router
 from kefu.tickets.api import router as tickets_router
 
@@ -171,6 +172,8 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/custom-fields", customfields_router)
 api.add_router("/modules", modules_router)
 api.add_router("/kb", kb_router)
+api.add_router("/public", public_router)  # no key: what an anonymous help-center visitor sees
+api.add_router("/brands", brands_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
 api.add_router("/", org_router)
 api.add_router("/", routing_router)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("hc/", include("kefu.portal.urls")),
     path("modules/", include("kefu.modules.urls")),
     path("settings/mail/", include("kefu.channels.email.urls")),
+    path("settings/help-centers/", include("kefu.portal.settings_urls")),
     path("settings/custom-fields/", include("kefu.customfields.urls")),
     path("settings/modules/", include("kefu.modules.settings_urls")),
     path("settings/", include("kefu.tickets.settings_urls")),
