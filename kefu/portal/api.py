@@ -140,7 +140,7 @@ def public_ticket(
     return Status(*idempotent(request, create))
 
 
-def preflight(request: HttpRequest, slug: str, article_id: int = 0) -> HttpResponse:
+def preflight(request: HttpRequest, slug: str) -> HttpResponse:
     """The browsers' CORS preflight: allowed only for the brand's origins."""
     brand = selectors.brand_by_slug(slug)
     response = HttpResponse(status=204)
@@ -153,8 +153,13 @@ def preflight(request: HttpRequest, slug: str, article_id: int = 0) -> HttpRespo
     return response
 
 
-for _path in ("/{slug}/search", "/{slug}/articles/{article_id}", "/{slug}/proof", "/{slug}/tickets"):
+def article_preflight(request: HttpRequest, slug: str, article_id: int) -> HttpResponse:
+    return preflight(request, slug)
+
+
+for _path in ("/{slug}/search", "/{slug}/proof", "/{slug}/tickets"):
     public_router.api_operation(["OPTIONS"], _path, include_in_schema=False)(preflight)
+public_router.api_operation(["OPTIONS"], "/{slug}/articles/{article_id}", include_in_schema=False)(article_preflight)
 
 
 # --- brands, for agents ---------------------------------------------------------------------------
