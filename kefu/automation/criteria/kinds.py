@@ -477,12 +477,13 @@ class SetKind(Kind):
         assert isinstance(target, SetTarget)
         if op == "contains":
             return target.has([value])
+        # "Holds none of these" is also true of an empty or missing set (where SQL's NOT would give NULL).
         if op == "not_contains":
-            return ~target.has([value])
+            return ~target.has([value]) | ~target.has_any()
         if op == "in":
             return target.has(list(value))
         if op == "not_in":
-            return ~target.has(list(value))
+            return ~target.has(list(value)) | ~target.has_any()
         if op == "is_empty":
             return ~target.has_any()
         if op == "is_not_empty":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -124,7 +124,9 @@ def register_builtins() -> None:
             kind=kinds.LONG_TEXT,
             group="conversation",
             read=lambda facts: facts.last_message(),
-            target=Target(expression=lambda: Coalesce(_latest_thread("body_text"), Value(""))),
+            target=Target(
+                expression=lambda: Coalesce(_latest_thread("body_text"), Value(""), output_field=TextField())
+            ),
         )
     )
     _ticket(
