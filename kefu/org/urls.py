@@ -11,6 +11,7 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("profile/", profile.profile, name="profile"),
     path("profile/password/", profile.password_change, name="password-change"),
+    path("language/", profile.language_switch, name="language-switch"),
     path("settings/", settings_org.settings_index, name="settings"),
     path("settings/departments/", settings_org.departments, name="settings-departments"),
     path(

@@ -10,6 +10,7 @@ from kefu.org.services.agents import (
     agent_set_active,
     agent_update,
     password_set,
+    profile_language_set,
     profile_update,
 )
 from kefu.org.services.api_keys import (
@@ -51,6 +52,7 @@ __all__ = [
     "department_update",
     "helpdesk_settings_update",
     "password_set",
+    "profile_language_set",
     "profile_update",
     "require_permission",
     "sign_in_attempt_record",

@@ -318,6 +318,27 @@ def profile_update(
     return agent
 
 
+def profile_language_set(*, actor: Actor, source: Source, user: User, language: str) -> Agent | None:
+    """The console's language switch: the agent's profile language, so that the choice holds at the next
+    sign-in and on every device (the cookie alone was overwritten by the profile at sign-in).
+
+    ``None`` for a signed-in user without an agent profile: the cookie is all they have.
+    """
+    if actor.is_agent and actor.id != user.pk:
+        raise PermissionDenied(_("You can only change your own profile."))
+    if language not in LANGUAGES:
+        raise ValidationFailed(_("The profile is not valid."), fields={"language": _("Unknown language.")})
+    agent = Agent.objects.filter(user=user).first()
+    if agent is None or agent.language == language:
+        return agent
+    with transaction.atomic():
+        changes = {"language": [agent.language, language]}
+        agent.language = language
+        agent.save(update_fields=["language"])
+        audit_record(actor=actor, source=source, action="agent.profile_updated", obj=agent, changes=changes)
+    return agent
+
+
 def password_set(*, actor: Actor, source: Source, user: User, password: str) -> User:
     """Store a new password that the caller has already run through Django's password validators.
 

@@ -175,3 +175,33 @@ def test_a_forged_set_password_link_is_refused(client, agent, path):
     assert response.status_code == 400
     agent.user.refresh_from_db()
     assert agent.user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_footer_language_switch_sticks_in_the_profile(client, agent):
+    """Switching to English in the footer keeps English after signing out and in again (the profile,
+    not only the cookie, holds the choice)."""
+    agent.language = "zh-hans"
+    agent.save()
+    client.force_login(agent.user)
+    response = client.post("/language/", {"language": "en", "next": "/tickets/"})
+    assert (response.status_code, response["Location"]) == (302, "/tickets/")
+    assert response.cookies["django_language"].value == "en"
+    agent.refresh_from_db()
+    assert agent.language == "en"
+    assert AuditEntry.objects.filter(action="agent.profile_updated").count() == 1
+    client.logout()
+    client.cookies.clear()
+    signed_in = client.post("/login/", {"email": agent.user.email, "password": PASSWORD})
+    assert signed_in.cookies["django_language"].value == "en"
+
+
+@pytest.mark.django_db
+def test_the_language_switch_refuses_other_sites_and_unknown_languages(client, agent):
+    client.force_login(agent.user)
+    response = client.post("/language/", {"language": "fr", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert "django_language" not in response.cookies
+    agent.refresh_from_db()
+    assert agent.language == "zh-hans"
+    assert client.get("/language/").status_code == 405

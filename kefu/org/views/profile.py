@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from kefu.core.actors import Source
 from kefu.core.errors import ServiceError
@@ -73,3 +75,26 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password is changed."))
         return redirect("profile")
     return render(request, "org/password_change.html", {"form": form})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The footer's language switch: the cookie for this browser and, for a signed-in agent, the profile,
+    so that the choice sticks at the next sign-in (Django's own ``set_language`` only sets the cookie)."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if language not in services.LANGUAGES:
+        return response
+    if request.user.is_authenticated:
+        try:
+            services.profile_language_set(
+                actor=actor_of(request), source=Source.WEB, user=request.user, language=language
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return response
+    set_language_cookie(response, language)
+    return response
