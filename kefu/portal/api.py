@@ -159,7 +159,9 @@ def article_preflight(request: HttpRequest, slug: str, article_id: int) -> HttpR
 
 for _path in ("/{slug}/search", "/{slug}/proof", "/{slug}/tickets"):
     public_router.api_operation(["OPTIONS"], _path, include_in_schema=False)(preflight)
-public_router.api_operation(["OPTIONS"], "/{slug}/articles/{article_id}", include_in_schema=False)(article_preflight)
+public_router.api_operation(["OPTIONS"], "/{slug}/articles/{article_id}", include_in_schema=False)(
+    article_preflight
+)
 
 
 # --- brands, for agents ---------------------------------------------------------------------------

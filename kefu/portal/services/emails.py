@@ -76,7 +76,8 @@ def send_customer_emails(events: list[Event]) -> None:
         with translation.override(customer.language or brand.default_language):
             subject, body = _message(payload["kind"], brand, customer, payload["site_url"])
         address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
-        send_mail(subject, body, formataddr((brand.name, address)), [customer.user.email])
+        sender = formataddr((brand.name, address)) if brand.name.isascii() else f"{brand.name} <{address}>"
+        send_mail(subject, body, sender, [customer.user.email])
 
 
 def register() -> None:

@@ -32,12 +32,12 @@ def articles(section):
 
 
 @pytest.fixture
-def customer(db):
+def customer(brand):
     return CustomerFactory(contact__email="li.lei@example.cn", contact__name="李雷")
 
 
 @pytest.fixture
-def other_customer(db):
+def other_customer(brand):
     return CustomerFactory(contact__email="han.mei@example.cn", contact__name="韩梅")
 
 
