@@ -16,6 +16,9 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from kefu.automation.workflow.api import catalog_router as automation_router
+from kefu.automation.workflow.api import time_router as time_rules_router
+from kefu.automation.workflow.api import workflow_router as workflow_rules_router
 from kefu.channels.email.api import router as mail_router
 from kefu.automation.routing_api import router as routing_router
 from kefu.automation.routing_api import tickets_router as macro_tickets_router
@@ -175,6 +178,9 @@ api.add_router("/kb", kb_router)
 api.add_router("/public", public_router)  # no key: what an anonymous help-center visitor sees
 api.add_router("/brands", brands_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
+api.add_router("/workflow-rules", workflow_rules_router)
+api.add_router("/time-rules", time_rules_router)
+api.add_router("/automation", automation_router)
 api.add_router("/", org_router)
 api.add_router("/", routing_router)
 api.add_router("/", catalog_router)
