@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import PathView
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from kefu.automation.workflow.api import catalog_router as automation_router
@@ -23,6 +24,7 @@ from kefu.channels.email.api import router as mail_router
 from kefu.automation.routing_api import router as routing_router
 from kefu.automation.routing_api import tickets_router as macro_tickets_router
 from kefu.contacts.api import accounts_router, contacts_router
+from kefu.core.api_errors import activate_owner_language, method_not_allowed, validation_fields
 from kefu.core.errors import ServiceError
 from kefu.core.renderers import UnicodeJSONRenderer
 from kefu.customfields.api import router as customfields_router
@@ -41,7 +43,9 @@ class BearerKey(HttpBearer):
     openapi_description = "An API key: `Authorization: Bearer kefu_…` (create one with `kefu apikey create`)."
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return api_key_authenticate(token)
+        user = api_key_authenticate(token)
+        activate_owner_language(request, user)
+        return user
 
 
 class SignedInSession(SessionAuth):
@@ -63,7 +67,9 @@ class HeaderKey(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return api_key_authenticate(key) if key else None
+        user = api_key_authenticate(key) if key else None
+        activate_owner_language(request, user)
+        return user
 
 
 api = NinjaAPI(
@@ -90,21 +96,6 @@ def error_response(
     )
 
 
-_SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
-_PARAMETER_NAMES = ("payload", "filters", "page", "data")
-
-
-def _field_name(location: Any) -> str:
-    """``("body", "payload", "body")`` → ``"body"``: drop where the value came from and the view's parameter
-    name, and keep the client's own field path (which may itself be called ``body`` or ``file``)."""
-    parts = [str(part) for part in location]
-    if parts and parts[0] in _SOURCES:
-        parts = parts[1:]
-    if parts and parts[0] in _PARAMETER_NAMES:
-        parts = parts[1:]
-    return ".".join(parts) or "__all__"
-
-
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return error_response(request, exc.status_code, exc.code, exc.message, exc.fields)
@@ -112,9 +103,8 @@ def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields: dict[str, str] = {}
-    for error in exc.errors:
-        fields.setdefault(_field_name(error.get("loc", ())), str(error.get("msg", "invalid")))
+    """Every bad field at once, each in the client's language (kefu.core.api_errors)."""
+    fields = validation_fields(exc.errors)
     return error_response(request, 422, "validation_failed", _("The request is not valid."), fields)
 
 
@@ -128,7 +118,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = {400: "bad_request", 403: "permission_denied", 404: "not_found", 413: "payload_too_large"}
-    return error_response(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
+    message = str(exc)
+    if exc.status_code == 400 and exc.__cause__ is not None:
+        # Ninja's "Cannot parse request body": the body is not JSON.
+        message = _("The request body is not valid JSON.")
+    return error_response(request, exc.status_code, code.get(exc.status_code, "error"), message)
 
 
 @api.exception_handler(Http404)
@@ -151,6 +145,21 @@ def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> Htt
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled error in %s %s", request.method, request.path)
     return error_response(request, 500, "internal_error", _("Something went wrong on our side."))
+
+
+def _json_not_allowed(self: PathView) -> HttpResponse:
+    """A known address called with another method (PUT where only PATCH exists) answers a JSON 405.
+
+    Ninja builds its path views itself and answers this in plain text, with no hook to change it; this
+    replaces that one method for the whole API, so no endpoint can forget it.
+    """
+    allowed: set[str] = set()
+    for operation in self.operations:
+        allowed.update(operation.methods)
+    return method_not_allowed(allowed)
+
+
+PathView._not_allowed = _json_not_allowed  # type: ignore[method-assign]
 
 
 fallback_router = Router(auth=None)

@@ -48,11 +48,12 @@ def admin_agent(db) -> Agent:
 
 
 class ApiClient(Client):
-    """A test client that sends JSON and an API key."""
+    """A test client that sends JSON and an API key, and asks for English unless a test says otherwise
+    (without ``Accept-Language`` the API answers in the key owner's language, Chinese by default)."""
 
     def __init__(self, secret: str | None = None, **kwargs: Any):
         headers = {"Authorization": f"Bearer {secret}"} if secret else {}
-        super().__init__(headers=headers, **kwargs)
+        super().__init__(headers={"Accept-Language": "en", **headers}, **kwargs)
 
     def post_json(self, path: str, data: Any = None, **kwargs: Any):
         return self.post(path, data=data, content_type="application/json", **kwargs)

@@ -11,20 +11,21 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from kefu.core.ids import MAX_ID
 
 
 def _storable(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(_("Must not contain NUL characters."))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError("must be valid Unicode") from exc
+        raise ValueError(_("Must be valid Unicode.")) from exc
     return value
 
 
@@ -33,7 +34,7 @@ def _storable_moment(value: dt.datetime) -> dt.datetime:
     try:
         utc = (value if value.tzinfo else timezone.make_aware(value)).astimezone(dt.UTC)
     except (OverflowError, ValueError) as exc:
-        raise ValueError("must lie between the years 1 and 9999 in UTC") from exc
+        raise ValueError(_("Must lie between the years 1 and 9999 in UTC.")) from exc
     return utc if value.tzinfo else value  # a naive time stays naive: the service decides what it means
 
 
@@ -63,12 +64,18 @@ def text(max_length: int, *, min_length: int = 0) -> Any:
 
 
 class InputSchema(Schema):
-    """A request body, which must be a JSON object.
+    """A request body, which must be a JSON object, and may name only fields it knows.
+
+    An unknown field is a 422 naming it (``{"sla": "gold"}`` must not answer "nothing to change"): a
+    typo in a field name would otherwise be silently ignored. Every app's request bodies derive from
+    this class, so the rule holds for the whole API.
 
     Ninja's ``Schema`` also reads attributes off any other value (so that it can serialise model
     instances); for input that would let a JSON string, list or ``null`` pass as an object whose fields
     all take their defaults, and a request that says nothing would still act.
     """
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
@@ -76,7 +83,7 @@ class InputSchema(Schema):
         # Ninja's own (outer) validator has already wrapped the input in a DjangoGetter.
         raw = value._obj if isinstance(value, DjangoGetter) else value
         if not isinstance(raw, dict):
-            raise ValueError("must be a JSON object")
+            raise ValueError(_("Send a JSON object."))
         return value
 
 

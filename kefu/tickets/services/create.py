@@ -13,12 +13,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.core.event_types import EventType
+from kefu.core.validation import is_email
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
@@ -51,9 +53,24 @@ def _known_contact(actor: Actor, source: Source, ref: ContactRef) -> Contact | N
         return None
     if ref.email:
         return contact_get_or_create_by_email(actor=actor, source=source, email=ref.email, name=ref.name)
-    raise ValidationFailed(
-        _("The ticket is not valid."), fields={"contact_id": _("Give contact_id or contact.email.")}
-    )
+    raise ValidationFailed(_("The ticket is not valid."), fields={"contact_id": _(NO_CONTACT)})
+
+
+# Worded for people, not for one client: the console shows it beside its contact box, and the API names the
+# field (``contact_id``) itself.
+NO_CONTACT = gettext_noop("Choose a contact or enter an e-mail address.")
+
+
+def _contact_errors(ref: ContactRef) -> dict[str, str]:
+    """What is wrong with the requester, found without creating anyone, so that it is reported beside
+    every other bad field (a contact is only created once the whole ticket is valid)."""
+    if ref.contact is not None or ref.contact_id is not None:
+        return {}
+    if not ref.email:
+        return {"contact_id": _(NO_CONTACT)}
+    if not is_email(ref.email.strip().lower()):
+        return {"contact.email": _("Enter a valid email address.")}
+    return {}
 
 
 def _follow_up_of(actor: Actor, ticket_id: int | None) -> Ticket | None:
@@ -74,13 +91,12 @@ def _follow_up_of(actor: Actor, ticket_id: int | None) -> Ticket | None:
     return earlier
 
 
-def _checked_fields(actor: Actor, data: TicketCreateInput) -> dict[str, Any]:
-    """The raw ticket fields of ``data``, once the actor may create (and assign) such a ticket."""
+def _checked_fields(actor: Actor, data: TicketCreateInput, errors: dict[str, str]) -> dict[str, Any]:
+    """The raw ticket fields of ``data``, once the actor may create (and assign) such a ticket; a department
+    the agent does not work in is added to ``errors``, to be reported with every other bad field."""
     authorize(actor, None, permissions.TICKET_CREATE)
     if actor.is_agent and not agent_access(actor.user).can_see_department(data.department_id):
-        raise ValidationFailed(
-            _("The ticket is not valid."), fields={"department_id": _("You do not work in this department.")}
-        )
+        errors["department_id"] = _("You do not work in this department.")
     raw = {name: getattr(data, name) for name in _CREATE_FIELDS}
     if data.assignee_id is not None or data.team_id is not None:
         authorize(actor, None, permissions.TICKET_ASSIGN)
@@ -95,13 +111,23 @@ def _checked_fields(actor: Actor, data: TicketCreateInput) -> dict[str, Any]:
 
 
 def _ticket_values(
-    actor: Actor, source: Source, data: TicketCreateInput, raw: dict[str, Any]
+    actor: Actor, source: Source, data: TicketCreateInput, raw: dict[str, Any], errors: dict[str, str]
 ) -> dict[str, Any]:
-    """The checked attributes of the new ticket; everything that can refuse it runs here, before any write."""
-    contact = _known_contact(actor, source, data.contact)
-    if contact is None:
+    """The checked attributes of the new ticket; everything that can refuse it runs here, before any write.
+
+    ``errors`` holds what the caller already found wrong (the first message); every bad field is reported
+    in one refusal, so that a form or a client fixes them all at once.
+    """
+    errors = {**errors, **_contact_errors(data.contact)}
+    if data.contact.contact is None and data.contact.contact_id is not None:
         raw["contact_id"] = data.contact.contact_id
-    values = clean_ticket_fields(None, raw)
+    try:
+        values = clean_ticket_fields(None, raw)
+    except ValidationFailed as error:
+        errors = {**errors, **error.fields}
+    if errors:
+        raise ValidationFailed(_("The ticket is not valid."), fields=errors)
+    contact = _known_contact(actor, source, data.contact)
     if contact is not None:
         values["contact"] = contact
     authorize_parent(actor, values.get("parent"))
@@ -177,10 +203,14 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
     Every check runs before the first write, so the writes need no savepoint of their own inside a
     caller's transaction (the intake's, say): an error among them fails that whole transaction.
     """
-    raw = _checked_fields(actor, data)
-    message = first_message(data)
-    body_html, body_text, cc = _clean_first_message(data, message)
-    values = _ticket_values(actor, source, data, raw)
+    errors: dict[str, str] = {}
+    raw = _checked_fields(actor, data, errors)
+    try:
+        message = first_message(data)
+        body_html, body_text, cc = _clean_first_message(data, message)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    values = _ticket_values(actor, source, data, raw, errors)
     files = [check_file(file) for file in message.files]
     keep_in_cc = message.keep_in_cc if message.keep_in_cc is not None else cc
     cc_contacts = cc_contacts_for(source, keep_in_cc, exclude={values["contact"].pk})

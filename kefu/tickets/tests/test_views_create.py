@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import factory
 import pytest
 from django.urls import reverse
@@ -117,7 +119,7 @@ def test_a_new_email_creates_the_contact(signed_in, department):
     [
         ({"subject": ""}, "This field is required."),
         ({"contact_email": "not-an-email"}, "Enter a valid email address."),
-        ({"contact_email": ""}, "Give contact_id or contact.email."),
+        ({"contact_email": ""}, "Choose a contact or enter an e-mail address."),
         ({"priority": "999999"}, "Unknown priority."),
         ({"assignee": "abc"}, "Enter an id."),
     ],
@@ -232,3 +234,21 @@ def test_an_agent_with_all_departments_sees_them_all(client, department, other_d
     html = client.get(CREATE).content.decode()
     assert "After-sales" in html
     assert "Billing" in html
+
+
+@pytest.mark.django_db
+def test_the_empty_form_reports_every_missing_field_at_once_in_the_users_words(signed_in, department):
+    """Subject, contact and message together, and no API field names ("contact_id", "contact.email")."""
+    response = signed_in.post(CREATE, {"department": department.pk})
+    assert response.status_code == 422
+    html = response.content.decode()
+    for message in (
+        "This field is required.",
+        "Choose a contact or enter an e-mail address.",
+        "Write the customer&#x27;s message.",
+    ):
+        assert f'd-block">{message}</div>' in html
+    feedback = re.findall(r'invalid-feedback d-block">([^<]*)<', html)
+    assert len(feedback) == 3
+    assert not [text for text in feedback if "contact_id" in text or "contact.email" in text]
+    assert not Ticket.objects.exists()
