@@ -13,7 +13,8 @@ class SearchConfig(AppConfig):
         register()
 
         # The ticket filters (list, API, saved views) match text through the search backends.
-        from kefu.search.selectors import filter_tickets_by_text
-        from kefu.tickets.selectors import register_text_search
+        from kefu.search.selectors import filter_tickets_by_text, relevance_page
+        from kefu.tickets.selectors import register_text_ranking, register_text_search
 
         register_text_search(filter_tickets_by_text)
+        register_text_ranking(relevance_page)

@@ -30,3 +30,47 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class DictionaryEntry(models.Model):
+    """A product term or a group of synonyms the administrator taught the search.
+
+    Every spelling is a word jieba keeps whole (a product name is never cut in two), and a query for one
+    spelling also searches the others ("Wi-Fi", "wifi" and "无线网络" in one entry meet). An entry with one
+    spelling is a plain product term.
+    """
+
+    terms = models.JSONField(_("spellings"), default=list)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dictionary entry")
+        verbose_name_plural = _("dictionary entries")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return " = ".join(self.terms)
+
+
+class SearchMiss(models.Model):
+    """A query that found nothing, counted per place and spelling: what the KB owners should write next."""
+
+    area = models.CharField(_("where"), max_length=40)
+    query = models.CharField(_("query"), max_length=200)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    count = models.PositiveIntegerField(_("times"), default=1)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("search without results")
+        verbose_name_plural = _("searches without results")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "query", "language"], name="search_miss_unique")
+        ]
+        indexes = [models.Index(fields=["-last_seen_at"], name="search_miss_recent")]
+
+    def __str__(self) -> str:
+        return self.query

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Account, Contact
 from kefu.contacts.selectors import contact_list
+from kefu.core.pagination import BadCursor, Page
 from kefu.org.models import User
-from kefu.org.selectors import agent_access
+from kefu.org.selectors import agent_access, helpdesk_settings
 from kefu.search.analysis import QueryTerms, normalise, query_terms, stem, terms
 from kefu.search.backends import backend
 from kefu.search.backends.base import Restriction
 from kefu.search.documents import Hit
 from kefu.search.highlight import mark, snippet
 from kefu.search.models import SearchDocument
+from kefu.search.query import prepare
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import visible_tickets
 
@@ -60,7 +66,7 @@ def documents_search(
     them (see docs/search.md). ``filters`` maps scope keys to the allowed values: the knowledge base
     passes e.g. ``{"visibility": ["public"], "brand": [3]}`` for an anonymous visitor.
     """
-    found = query_terms(query)
+    found = prepare(DOCUMENTS, query)
     if not found:
         return []
     ranked = backend().rank(
@@ -117,7 +123,7 @@ def documents_suggest(
 
 def filter_tickets_by_text(queryset: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
     """Keep the tickets whose subject or conversation contains every word of ``query``."""
-    found = query_terms(query)
+    found = prepare(TICKETS, query)
     if not found:
         return queryset
     return queryset.filter(pk__in=backend().matching_ids(TICKETS, found))
@@ -163,24 +169,52 @@ def ticket_number_in(query: str, prefix: str) -> int | None:
     return None
 
 
-def search_tickets(user: User | None, query: str, prefix: str) -> QuerySet[Ticket]:
-    """Tickets ``user`` may see whose number is ``query`` or whose text has every word of it."""
-    visible = visible_tickets(user)
-    conditions = Q(pk__in=[])
+RANK_WINDOW = 200
+MAX_RANK_WINDOW = 5000
+
+
+def rank_tickets(queryset: QuerySet[Ticket], query: str, *, limit: int, offset: int = 0) -> list[Ticket]:
+    """Tickets of ``queryset`` matching ``query``, most relevant first (newest first among equals).
+
+    The index ranks every ticket; the best few hundred are then narrowed to ``queryset`` (what the user
+    may see, under the list's filters), widening the window while it yields too few, up to 5,000 ranks.
+    """
+    return _rank_tickets(queryset, prepare(TICKETS, query), limit=limit, offset=offset)
+
+
+def _rank_tickets(queryset: QuerySet[Ticket], found: QueryTerms, *, limit: int, offset: int) -> list[Ticket]:
+    if not found:
+        return []
+    wanted = offset + limit
+    window = max(RANK_WINDOW, wanted * 4)
+    while True:
+        ranked = backend().rank(TICKETS, found, restriction=Restriction(), limit=window)
+        order = {pk: position for position, (pk, _score) in enumerate(ranked)}
+        allowed = list(queryset.filter(pk__in=list(order)))
+        if len(allowed) >= wanted or len(ranked) < window or window >= MAX_RANK_WINDOW:
+            break
+        window = min(window * 4, MAX_RANK_WINDOW)
+    allowed.sort(key=lambda ticket: order[ticket.pk])
+    return allowed[offset:wanted]
+
+
+def search_tickets(user: User | None, query: str, prefix: str, *, limit: int) -> SearchGroup[Ticket]:
+    """Tickets ``user`` may see: the one whose number is ``query`` first, then the most relevant."""
+    visible = visible_tickets(user).select_related("status", "priority", "contact")
     number = ticket_number_in(query, prefix)
-    if number is not None:
-        conditions |= Q(number=number)
-    found = query_terms(query)
+    exact = list(visible.filter(number=number)) if number is not None else []
+    found = prepare(TICKETS, query)
+    ranked = [
+        ticket for ticket in _rank_tickets(visible, found, limit=limit, offset=0) if ticket not in exact
+    ]
+    items = (exact + ranked)[:limit]
+    count = len(exact)
     if found:
-        conditions |= Q(pk__in=backend().matching_ids(TICKETS, found))
-    exact_first = (
-        Case(When(number=number, then=Value(0)), default=Value(1)) if number is not None else Value(1)
-    )
-    return (
-        visible.filter(conditions)
-        .select_related("status", "priority", "contact")
-        .order_by(exact_first, "-updated_at", "-pk")
-    )
+        matching = visible.filter(pk__in=backend().matching_ids(TICKETS, found))
+        count += (
+            matching.exclude(pk__in=[t.pk for t in exact]).order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        )
+    return SearchGroup(items=items, count=count)
 
 
 def search_everything(user: User | None, query: str, *, prefix: str, limit: int) -> SearchResults:
@@ -193,7 +227,47 @@ def search_everything(user: User | None, query: str, *, prefix: str, limit: int)
     contacts = contact_list(q=query).order_by("name", "id") if is_agent else Contact.objects.none()
     accounts = Account.objects.filter(name__icontains=query).order_by("name", "id")
     return SearchResults(
-        tickets=_group(search_tickets(user, query, prefix), limit),
+        tickets=search_tickets(user, query, prefix, limit=limit),
         contacts=_group(contacts, limit),
         accounts=_group(accounts if is_agent else Account.objects.none(), limit),
     )
+
+
+MAX_RELEVANCE_OFFSET = 1000
+
+
+def _relevance_cursor(offset: int) -> str:
+    raw = json.dumps(["relevance", offset], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _relevance_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, offset = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if kind != "relevance" or isinstance(offset, bool) or not isinstance(offset, int):
+            raise ValueError
+        if not 0 <= offset <= MAX_RELEVANCE_OFFSET:
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor(
+            _("The cursor is not valid for this list."), fields={"cursor": _("Not a valid cursor.")}
+        ) from None
+    return offset
+
+
+def relevance_page(queryset: QuerySet[Ticket], query: str, *, limit: int, cursor: str | None) -> Page[Ticket]:
+    """A page of ``queryset`` ranked by relevance to ``query`` (``sort=relevance`` in the API).
+
+    The ticket whose number ``query`` is comes first. Ranks are positions, so the cursor is an offset;
+    the first 1,000 ranked tickets can be paged through (past that, a narrower query serves better
+    than a deeper page).
+    """
+    offset = _relevance_offset(cursor)
+    number = ticket_number_in(query, helpdesk_settings().ticket_number_prefix)
+    exact = list(queryset.filter(number=number)) if number is not None else []
+    ranked = [t for t in rank_tickets(queryset, query, limit=offset + limit + 1) if t not in exact]
+    rows = (exact + ranked)[offset : offset + limit + 1]
+    has_more = len(rows) > limit and offset + limit <= MAX_RELEVANCE_OFFSET
+    return Page(items=rows[:limit], next_cursor=_relevance_cursor(offset + limit) if has_more else None)

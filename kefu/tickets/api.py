@@ -54,6 +54,7 @@ from kefu.tickets.selectors import (
     comment_list,
     event_list,
     priority_list,
+    relevance_page,
     status_list,
     thread_list,
     ticket_get,
@@ -214,7 +215,13 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFiltersIn]) -> dict[
     queryset = apply_ticket_filters(
         ticket_list_queryset(request.auth), TicketFilters(**raw), user=request.auth
     )
-    page = paginate(queryset, sort=filters.sort, limit=filters.limit, cursor=filters.cursor)
+    query = (filters.q or "").strip()
+    sort = filters.sort or ("relevance" if query else "-created_at")
+    if sort == "relevance" and query:
+        page = relevance_page(queryset, query, limit=filters.limit, cursor=filters.cursor)
+    else:
+        sort = "-created_at" if sort == "relevance" else sort
+        page = paginate(queryset, sort=sort, limit=filters.limit, cursor=filters.cursor)
     prefix = helpdesk_settings().ticket_number_prefix
     return {"items": [ticket_out(ticket, prefix) for ticket in page.items], "next_cursor": page.next_cursor}
 

@@ -20,6 +20,7 @@ from kefu.tickets.services.fields import READ_ONLY_REASON
 ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 Language = Literal["zh-hans", "en", ""]
 Sort = Literal[SORTS]  # type: ignore[valid-type]
+ListSort = Literal[(*SORTS, "relevance")]  # type: ignore[valid-type]
 TagName = text(64)
 
 
@@ -168,9 +169,12 @@ class TicketFiltersIn(Schema):
     updated_after: Moment | None = None
     updated_before: Moment | None = None
     q: text(500) | None = Field(
-        None, description="Words in the subject or conversation; Chinese is segmented."
+        None,
+        description="Words in the subject, tags or conversation (any of them; Chinese is segmented).",
     )  # type: ignore[valid-type]
-    sort: Sort = "-created_at"  # type: ignore[valid-type]
+    sort: ListSort | None = Field(  # type: ignore[valid-type]
+        None, description="`relevance` (the default when `q` is given) or a field; else `-created_at`."
+    )
     limit: int = Field(25, ge=1, le=100)
     cursor: text(500) | None = None  # type: ignore[valid-type]
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from kefu.contacts.models import Account, Contact
 from kefu.contacts.selectors import account_shares_tickets
 from kefu.core.catalog_cache import cached
+from kefu.core.pagination import Page, paginate
 from kefu.customfields.models import CustomField
 from kefu.org import permissions
 from kefu.org.models import Agent, Role, User
@@ -339,6 +340,25 @@ def filter_tickets_by_text(queryset: QuerySet[Ticket], query: str) -> QuerySet[T
     if _text_matcher is None:
         return queryset.filter(subject__icontains=query)
     return _text_matcher(queryset, query)
+
+
+TextRanker = Callable[..., Page[Ticket]]
+_text_ranker: TextRanker | None = None
+
+
+def register_text_ranking(ranker: TextRanker) -> None:
+    global _text_ranker
+    _text_ranker = ranker
+
+
+def relevance_page(
+    queryset: QuerySet[Ticket], query: str, *, limit: int, cursor: str | None
+) -> Page[Ticket]:
+    """A page of ``queryset`` most relevant to ``query`` first (``sort=relevance``; the search app ranks)."""
+    if _text_ranker is None:
+        matching = filter_tickets_by_text(queryset, query)
+        return paginate(matching, sort="-created_at", limit=limit, cursor=cursor)
+    return _text_ranker(queryset, query, limit=limit, cursor=cursor)
 
 
 def contact_may_write(contact_id: int, ticket: Ticket) -> bool:

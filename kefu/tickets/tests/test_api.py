@@ -934,7 +934,7 @@ def indexed(create_ticket, django_capture_on_commit_callbacks):
         ("router", ["router"]),
         ("REBOOTING", ["router"]),
         ("rebooting night", ["router"]),
-        ("router 打印机", ["router", "printer"]),
+        ("router 打印机", ["printer", "router"]),
         ("冰箱", []),
         ("  ", ["router", "refund", "printer"]),
     ],
