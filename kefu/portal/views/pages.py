@@ -142,6 +142,10 @@ def search(request: HttpRequest, site: Site) -> HttpResponse:
         if q
         else []
     )
+    if q and not hits and language != "all":
+        # Nothing in the page's language: the question may be in the other one.
+        language = "all"
+        hits = kb.article_search(site.reader, q, language=None, limit=20)
     context = {
         "q": q,
         "hits": [(hit, article_path(site, hit.article)) for hit in hits],

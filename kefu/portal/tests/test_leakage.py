@@ -1,0 +1,72 @@
+"""Nothing private reaches anonymous visitors or other customers: search, suggestions, the public API,
+the sitemap and the widget show only what the reader may read (articles indexed through the outbox)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kefu.core.actors import Actor, Source
+from kefu.kb.inputs import ArticleInput
+from kefu.kb.services import kb_article_create, kb_article_update
+
+
+@pytest.fixture
+def indexed(admin_agent, section, django_capture_on_commit_callbacks):
+    """Articles written through the services, so that the outbox consumer indexes them."""
+    actor = Actor.agent(admin_agent.user)
+
+    def write(title: str, **values):
+        data = ArticleInput(section_id=section.pk, title=title, body=f"<p>{title} 退款 说明</p>", **values)
+        with django_capture_on_commit_callbacks(execute=True):
+            return kb_article_create(actor=actor, source=Source.WEB, data=data)
+
+    return {
+        "public": write("公开退款政策", status="published"),
+        "customers": write("会员退款政策", status="published", visibility="customers"),
+        "agents": write("内部退款政策", status="published", visibility="agents"),
+        "draft": write("草稿退款政策"),
+    }
+
+
+def _titles(response) -> set[str]:
+    return {item["title"] for item in response.json()["items"]}
+
+
+def test_anonymous_search_finds_only_public_published_articles(indexed):
+    response = Client().get("/api/v1/public/acme/search", {"q": "退款"})
+    assert response.status_code == 200
+    assert _titles(response) == {"公开退款政策"}
+    html = Client().get("/hc/acme/search/", {"q": "退款"}).content.decode()
+    assert "公开退款政策" in html or "公开" in html
+    for private in ("会员", "内部", "草稿"):
+        assert private not in html
+    suggestions = Client().get("/hc/acme/suggest/", {"q": "退"}).json()["items"]
+    assert all("公开" in title for title in suggestions)
+
+
+def test_customers_find_customer_articles_but_never_agent_only_ones(indexed, customer_client):
+    html = customer_client.get("/hc/acme/search/", {"q": "退款"}).content.decode()
+    assert "会员" in html
+    assert "内部" not in html
+    assert "草稿" not in html
+
+
+def test_unpublishing_removes_an_article_from_search(
+    indexed, admin_agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        kb_article_update(
+            actor=Actor.agent(admin_agent.user),
+            source=Source.WEB,
+            article=indexed["public"],
+            changes={"status": "draft"},
+        )
+    assert _titles(Client().get("/api/v1/public/acme/search", {"q": "退款"})) == set()
+
+
+def test_another_brands_articles_never_show(indexed, db):
+    from kefu.kb.tests.factories import BrandFactory
+
+    BrandFactory(slug="other")
+    assert _titles(Client().get("/api/v1/public/other/search", {"q": "退款"})) == set()
