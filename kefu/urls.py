@@ -11,6 +11,7 @@ urlpatterns = [
     path("robots.txt", robots),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kefu.automation.routing_urls")),
     path("tickets/", include("kefu.tickets.urls")),
     path("contacts/", include("kefu.contacts.urls")),
     path("search/", include("kefu.search.urls")),

@@ -95,7 +95,7 @@ def team_list(*, department_id: int | None = None) -> QuerySet[Team]:
 def agent_list() -> QuerySet[Agent]:
     return (
         Agent.objects.select_related("user", "role", "invitation_delivery")
-        .prefetch_related("departments", "teams")
+        .prefetch_related("departments", "teams", "skills")
         .order_by("user_id")
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kefu.automation import criteria
 from kefu.automation.assignment import selectors, services
 from kefu.automation.assignment.forms import AssignmentRuleForm
 from kefu.automation.assignment.inputs import AssignmentRuleInput, FallbackInput
@@ -87,9 +88,8 @@ def _for_form(call: Any) -> None:
         raise ValidationFailed(exc.message, fields=fields) from exc
 
 
-def _criteria_context(form: AssignmentRuleForm, initial: dict[str, Any]) -> dict[str, Any]:
-    raw = form.data.get("criteria") if form.is_bound else None
-    return {"criteria_json": raw if raw else json.dumps(initial.get("criteria") or {}, ensure_ascii=False)}
+def _criteria_context() -> dict[str, Any]:
+    return {"criteria_catalog": criteria.field_catalog(allow_changes=False)}
 
 
 def _ordered_agents(form: AssignmentRuleForm, chosen: list[int]) -> list[Any]:
@@ -176,7 +176,7 @@ def _editor(request: HttpRequest, *, rule: Any | None) -> HttpResponse:
             else _("New assignment rule"),
             "back_url": reverse("settings-assignment-rules"),
             "agent_boxes": _ordered_agents(form, list(chosen)),
-            **_criteria_context(form, initial),
+            **_criteria_context(),
         },
         nav="assignment-rules",
     )
