@@ -5,10 +5,12 @@ from django.urls import include, path
 
 from kefu.api import api
 from kefu.core.views import healthz, robots
+from kefu.portal.views.widget import widget_js
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots),
+    path("widget.js", widget_js, name="widget-js"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kefu.automation.routing_urls")),

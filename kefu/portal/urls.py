@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kefu.portal.views import account, pages, tickets
+from kefu.portal.views import account, pages, tickets, widget
 
 app_name = "portal"
 
@@ -33,4 +33,10 @@ urlpatterns = [
         tickets.ticket_attachment,
         name="ticket-attachment",
     ),
+    path("<slug:slug>/widget/", widget.home, name="widget"),
+    path("<slug:slug>/widget/ask/", widget.ask, name="widget-ask"),
+    path("<slug:slug>/widget/search/", widget.search, name="widget-search"),
+    path("<slug:slug>/widget/articles/<int:article_id>/", widget.article, name="widget-article"),
+    path("<slug:slug>/widget/ticket/", widget.ticket, name="widget-ticket"),
+    path("<slug:slug>/widget/tickets/", widget.tickets, name="widget-tickets"),
 ]

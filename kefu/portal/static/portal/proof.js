@@ -1,5 +1,5 @@
-// Proof of work for the ticket form: find a nonce whose SHA-256 with the server's challenge starts with
-// 14 zero bits, then send the form. No CAPTCHA, nothing to click; a few hundred milliseconds.
+// Proof of work for the ticket forms (help center and widget): on submit, find a nonce whose SHA-256 with
+// the server's challenge starts with 14 zero bits, then send the form. No CAPTCHA, nothing to click.
 (function () {
   "use strict";
   var BITS = 14;
@@ -18,13 +18,17 @@
       if (zeroBits(new Uint8Array(digest)) >= BITS) return String(nonce);
     }
   }
-  document.querySelectorAll("form[data-proof]").forEach(function (form) {
-    var solved = solve(form.dataset.proof);
-    form.addEventListener("submit", function (event) {
-      var input = form.querySelector("input[name=proof_nonce]");
-      if (input.value) return;
-      event.preventDefault();
-      solved.then(function (nonce) { input.value = nonce; form.requestSubmit ? form.requestSubmit() : form.submit(); });
+  // Capture phase: runs before the form's own handlers (htmx), which see the event only once solved.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || !form.dataset.proof) return;
+    var input = form.querySelector("input[name=proof_nonce]");
+    if (!input || input.value) return;
+    event.preventDefault();
+    event.stopPropagation();
+    solve(form.dataset.proof).then(function (nonce) {
+      input.value = nonce;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
     });
-  });
+  }, true);
 })();

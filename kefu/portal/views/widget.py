@@ -1,0 +1,147 @@
+"""The embeddable widget: ``/widget.js`` and the panel it opens in an iframe (``/hc/<slug>/widget/``).
+
+The panel holds knowledge-base search and articles, the answer bot, the ticket form (channel
+``widget``) and, for a signed-in customer, their tickets. It may be framed only by the brand's allowed
+origins (``Content-Security-Policy: frame-ancestors``); everything else about it is the help center's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_POST
+
+from kefu.core.actors import Source
+from kefu.core.errors import ServiceError
+from kefu.kb import selectors as kb
+from kefu.portal import selectors, services
+from kefu.portal.views.common import Site, client_ip, help_center_view, page
+from kefu.portal.views.pages import article_path
+from kefu.portal.views.tickets import custom_field_values, files_of, submit_context
+
+WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "portal" / "widget.js"
+BOT_ANSWERS = 3
+BOT_RELATIVE_SCORE = 0.5
+
+
+def widget_js(request: HttpRequest) -> HttpResponse:
+    """The loader script, small enough to be served as written (about 1.5 kB gzipped)."""
+    response = HttpResponse(WIDGET_JS.read_bytes(), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def widget_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A help-center view that the brand's allowed origins (and only they) may frame."""
+
+    @xframe_options_exempt
+    @help_center_view
+    @wraps(view)
+    def wrapped(request: HttpRequest, site: Site, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, site, *args, **kwargs)
+        ancestors = " ".join(["'self'", *site.brand.allowed_origins])
+        response["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+        return response
+
+    return wrapped
+
+
+def _panel(
+    request: HttpRequest, site: Site, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """The partial for the panel's own HTMX requests, else the whole panel showing it."""
+    if request.htmx:
+        return page(request, site, template, context, status=status)
+    return page(request, site, "portal/widget/frame.html", {**context, "inner": template}, status=status)
+
+
+@widget_view
+def home(request: HttpRequest, site: Site) -> HttpResponse:
+    return _panel(request, site, "portal/widget/ask.html", {})
+
+
+def bot_answers(site: Site, question: str) -> list[Any]:
+    """The best-matching articles for a question, the weaker ones dropped; empty when nothing matches."""
+    hits = kb.article_search(site.reader, question, language=None, limit=BOT_ANSWERS * 2)
+    if not hits:
+        return []
+    floor = hits[0].score * BOT_RELATIVE_SCORE
+    return [hit for hit in hits if hit.score >= floor][:BOT_ANSWERS]
+
+
+@require_POST
+@widget_view
+def ask(request: HttpRequest, site: Site) -> HttpResponse:
+    question = request.POST.get("q", "").strip()[:500]
+    answers = (
+        [(hit, article_path(site, hit.article)) for hit in bot_answers(site, question)] if question else []
+    )
+    context = {"question": question, "answers": answers, "knows": bool(answers)}
+    return _panel(request, site, "portal/widget/answer.html", context)
+
+
+@widget_view
+def search(request: HttpRequest, site: Site) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    hits = kb.article_search(site.reader, q, language=None, limit=10) if q else []
+    return _panel(request, site, "portal/widget/search.html", {"q": q, "hits": hits})
+
+
+@widget_view
+def article(request: HttpRequest, site: Site, article_id: int) -> HttpResponse:
+    found = kb.article_for_reader(site.reader, article_id)
+    if found is None:
+        raise Http404
+    from kefu.kb.services import kb_article_viewed
+
+    if not site.agent:
+        kb_article_viewed(article_id=found.pk)
+    return _panel(
+        request, site, "portal/widget/article.html", {"article": found, "path": article_path(site, found)}
+    )
+
+
+@widget_view
+def ticket(request: HttpRequest, site: Site) -> HttpResponse:
+    context = submit_context(request, site)
+    if request.method != "POST":
+        context["values"] = {
+            "subject": request.GET.get("subject", "")[:255],
+            "message": request.GET.get("message", ""),
+        }
+        return _panel(request, site, "portal/widget/ticket.html", context)
+    data = services.SubmissionInput(
+        subject=request.POST.get("subject", "").strip()[:255],
+        message=request.POST.get("message", ""),
+        name=request.POST.get("name", "").strip()[:200],
+        email=request.POST.get("email", "").strip()[:254],
+        department_id=context["department_id"],
+        custom_fields=custom_field_values(request, context["custom_fields"]),
+        files=files_of(request),
+        honeypot=request.POST.get("website", ""),
+        proof_challenge=request.POST.get("proof_challenge", ""),
+        proof_nonce=request.POST.get("proof_nonce", ""),
+        ip_address=client_ip(request),
+        language=site.language,
+    )
+    try:
+        created = services.portal_ticket_submit(
+            brand=site.brand, data=data, source=Source.WIDGET,
+            contact=site.customer.contact if site.customer else None,
+        )  # fmt: skip
+    except ServiceError as error:
+        context.update(errors=error.fields or {"form": error.message}, form_error=error.message)
+        return _panel(request, site, "portal/widget/ticket.html", context, status=error.status_code)
+    return _panel(request, site, "portal/widget/ticket_sent.html", {"ticket": created})
+
+
+@widget_view
+def tickets(request: HttpRequest, site: Site) -> HttpResponse:
+    rows = list(selectors.customer_tickets(site.customer.contact)[:20]) if site.customer else []
+    return _panel(request, site, "portal/widget/tickets.html", {"tickets": rows})
