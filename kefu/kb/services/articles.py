@@ -77,7 +77,7 @@ def _related(value: object, article: Article | None, errors: dict[str, str]) -> 
     if not isinstance(value, list) or not all(isinstance(item, int) for item in value) or len(value) > 20:
         errors["related_ids"] = _("Give at most 20 article ids.")
         return []
-    found = list(Article.objects.filter(pk__in=value).exclude(pk=article.pk if article else None))
+    found = list(Article.objects.filter(pk__in=value).exclude(pk=article.pk if article else 0))
     missing = sorted(set(value) - {item.pk for item in found} - ({article.pk} if article else set()))
     if missing or (article is not None and article.pk in value):
         errors["related_ids"] = _("Unknown id %(id)s.") % {

@@ -57,7 +57,7 @@ def _clean(values: Mapping[str, Any], brand: Brand | None) -> dict[str, Any]:
         slug = values["slug"].strip().lower() if isinstance(values["slug"], str) else ""
         if not _SLUG.match(slug):
             errors["slug"] = _("Use lower-case letters, digits and hyphens.")
-        elif Brand.objects.filter(slug=slug).exclude(pk=brand.pk if brand else None).exists():
+        elif Brand.objects.filter(slug=slug).exclude(pk=brand.pk if brand else 0).exists():
             errors["slug"] = _("Another brand has this slug.")
         cleaned["slug"] = slug
     if "default_language" in values:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.contacts.models import Contact
 from kefu.contacts.services import contact_get_or_create_by_email
 from kefu.core import events
 from kefu.core.actors import Actor, Source
@@ -120,12 +121,12 @@ def customer_verification_resend(*, email: str, brand: Brand, site_url: str) -> 
 
 
 def customer_invite(
-    *, actor: Actor, source: Source, contact: object, brand: Brand, site_url: str
+    *, actor: Actor, source: Source, contact: Contact, brand: Brand, site_url: str
 ) -> Customer:
     """An agent invites a contact: the email's link lets them choose a password (and verifies the address)."""
     if not (actor.is_agent and agent_access(actor.user).can(permissions.CONTACT_MANAGE)):
         raise PermissionDenied(_("You do not have permission to do this."))
-    address = (getattr(contact, "email", "") or "").strip().lower()
+    address = (contact.email or "").strip().lower()
     if not address:
         raise ValidationFailed(
             _("The contact has no email address."), fields={"email": _("This field is required.")}
@@ -137,7 +138,7 @@ def customer_invite(
         raise Conflict(_("Someone already signs in with this email address."))
     with transaction.atomic():
         if existing is None:
-            user = User.objects.create_user(address, None, name=getattr(contact, "name", "")[:150])
+            user = User.objects.create_user(address, None, name=contact.name[:150])
             existing = Customer.objects.create(
                 user=user, contact=contact, signed_up_brand=brand, language=brand.default_language
             )
