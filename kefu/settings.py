@@ -250,6 +250,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-poll-due": {"task": "mail.poll_due", "schedule": 20.0},
     # Replies whose sending task was lost (broker down when queued, worker died) are queued again.
     "mail-outbound-requeue": {"task": "mail.outbound_requeue", "schedule": 120.0},
+    # Time rules (supervisor rules): each enabled rule over the tickets its conditions select.
+    "automation-time-rules": {"task": "automation.sweep_time_rules", "schedule": 300.0},
 }
 
 KEFU_JIEBA_CACHE = DATA_DIR / "jieba.cache"
