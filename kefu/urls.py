@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kefu.automation.routing_urls")),
+    path("", include("kefu.automation.urls")),
     path("tickets/", include("kefu.tickets.urls")),
     path("contacts/", include("kefu.contacts.urls")),
     path("search/", include("kefu.search.urls")),
