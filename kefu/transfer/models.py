@@ -42,7 +42,9 @@ class ImportJob(models.Model):
     file_sha256 = models.CharField(max_length=64, db_index=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     dry_run = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     imported = models.PositiveIntegerField(_("imported"), default=0)
@@ -99,7 +101,9 @@ class ExternalKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "scope", "external_id"], name="transfer_external_key_unique")
+            models.UniqueConstraint(
+                fields=["kind", "scope", "external_id"], name="transfer_external_key_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -134,7 +138,9 @@ class ExportJob(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
     module_key = models.CharField(_("module"), max_length=40, blank=True)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices, default=Format.CSV)
-    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     path = models.CharField(max_length=1000, blank=True)

@@ -1,0 +1,19 @@
+"""Writes of the import/export app: creating and running import jobs, saved mappings, exports."""
+
+from kefu.transfer.services.exports import export_archive, export_job_create, export_run
+from kefu.transfer.services.imports import (
+    import_job_create,
+    import_mapping_set,
+    import_run,
+    mapping_save,
+)
+
+__all__ = [
+    "export_archive",
+    "export_job_create",
+    "export_run",
+    "import_job_create",
+    "import_mapping_set",
+    "import_run",
+    "mapping_save",
+]
