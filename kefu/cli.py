@@ -177,6 +177,14 @@ def _mail(args: argparse.Namespace) -> int:
     return mail_main(args.arguments)
 
 
+def _transfer(args: argparse.Namespace) -> int:
+    """Hand ``kefu import …`` and ``kefu export …`` to the import/export app, which owns their arguments."""
+    _setup_django()
+    from kefu.transfer.commands import main as transfer_main
+
+    return transfer_main(args.command, args.arguments)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kefu", description="Kefu help desk")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
     mail.add_argument("arguments", nargs=argparse.REMAINDER, help="ingest … | smtpd … | poll …")
     mail.set_defaults(handler=_mail)
 
+    for name, help_text in (
+        (
+            "import",
+            "import contacts|accounts|tickets|articles|records|zendesk|zoho FILE (kefu import --help)",
+        ),
+        ("export", "export the whole installation as a ZIP archive (kefu export --help)"),
+    ):
+        transfer = commands.add_parser(name, help=help_text, add_help=False)
+        transfer.add_argument("arguments", nargs=argparse.REMAINDER)
+        transfer.set_defaults(handler=_transfer)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=lambda args: _manage(args.arguments))
@@ -229,7 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # A command that owns its arguments (``arguments``) also gets those argparse took for options of its
+    # own, such as ``kefu import --help``.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if not isinstance(getattr(args, "arguments", None), list):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.arguments = [*extra, *args.arguments]
     return args.handler(args)
 
 
