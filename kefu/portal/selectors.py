@@ -129,3 +129,11 @@ def is_agent(user: Any) -> bool:
     from kefu.org.selectors import agent_access
 
     return agent_access(user).is_agent
+
+
+def contact_get(contact_id: int) -> Contact | None:
+    return Contact.objects.filter(pk=contact_id, merged_into__isnull=True).first()
+
+
+def customer_of_contact(contact: Contact) -> Customer | None:
+    return Customer.objects.select_related("user").filter(contact=contact).first()

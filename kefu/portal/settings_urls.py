@@ -9,4 +9,5 @@ app_name = "portal-settings"
 urlpatterns = [
     path("", settings.brand_list, name="list"),
     path("<int:brand_id>/", settings.brand_edit, name="edit"),
+    path("contacts/<int:contact_id>/invite/", settings.contact_invite, name="invite"),
 ]

@@ -109,3 +109,19 @@ def test_profile_language_and_time_zone(customer, customer_client):
     bad = customer_client.post("/hc/acme/profile/", {"name": "", "language": "fr", "time_zone": "Mars/Base"})
     assert bad.status_code == 422
     assert set(bad.context["form"].errors) == {"name", "language", "time_zone"}
+
+
+def test_an_agent_invites_a_contact_from_the_contact_page(brand, agent, django_capture_on_commit_callbacks):
+    contact = ContactFactory(email="zhou.jie@example.cn", name="周杰")
+    client = Client()
+    client.force_login(agent.user)
+    page = client.get(f"/contacts/{contact.pk}/")
+    assert f"/settings/help-centers/contacts/{contact.pk}/invite/" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/settings/help-centers/contacts/{contact.pk}/invite/", {"brand": brand.pk})
+    assert response.status_code == 200
+    assert "The invitation is sent." in response.content.decode()
+    assert [message.to for message in mail.outbox] == [["zhou.jie@example.cn"]]
+    assert Customer.objects.get(contact=contact).user.has_usable_password() is False
+    anonymous = Client().post(f"/settings/help-centers/contacts/{contact.pk}/invite/", {"brand": brand.pk})
+    assert anonymous.status_code == 302

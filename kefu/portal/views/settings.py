@@ -8,18 +8,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.core.actors import Source
 from kefu.core.errors import ServiceError
+from kefu.core.ids import parse_id
 from kefu.org import permissions
 from kefu.org.decorators import agent_required
 from kefu.org.forms import StyledForm
 from kefu.org.selectors import department_list
 from kefu.org.services.brands import brand_create, brand_update
-from kefu.org.views.common import actor_of, posted, render_settings
+from kefu.org.views.common import actor_of, posted, render_settings, site_url
 from kefu.portal import selectors, services
 from kefu.portal.models import MODULE_KEYS, ModuleVisibility, Theme
 
@@ -177,3 +178,31 @@ def brand_edit(request: HttpRequest, brand_id: int) -> HttpResponse:
     }  # fmt: skip
     status = 422 if (brand_form.errors or hc_form.errors) else 200
     return render_settings(request, "portal/settings/edit.html", context, nav="help-centers", status=status)
+
+
+@agent_required(permissions.CONTACT_MANAGE)
+def contact_invite(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """The contact page's help-center card: whether the contact signs in, and the invitation."""
+    contact = selectors.contact_get(contact_id)
+    if contact is None:
+        raise Http404
+    context: dict[str, Any] = {"contact": contact, "brands": list(selectors.brand_list())}
+    if request.method == "POST":
+        brand = selectors.brand_get(parse_id(request.POST.get("brand", "")) or 0)
+        if brand is None:
+            context["error"] = _("Choose a brand.")
+        else:
+            try:
+                services.customer_invite(
+                    actor=actor_of(request),
+                    source=Source.WEB,
+                    contact=contact,
+                    brand=brand,
+                    site_url=site_url(request),
+                )
+            except ServiceError as error:
+                context["error"] = error.message
+            else:
+                context["sent"] = True
+    context["customer"] = selectors.customer_of_contact(contact)
+    return render(request, "portal/partials/contact_invite_body.html", context)
