@@ -73,7 +73,8 @@ LAST_USED_EVERY_SECONDS = 60
 
 
 def _load_key(prefix: str) -> _KnownKey | None:
-    key = ApiKey.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+    # The agent too: without Accept-Language the API answers in the key owner's language.
+    key = ApiKey.objects.select_related("user__agent").filter(prefix=prefix, revoked_at__isnull=True).first()
     if key is None:
         return None
     return _KnownKey(key.pk, key.digest, key.user if key.user.is_active else None)
