@@ -402,3 +402,13 @@ def export_archive(path: Path, *, progress: Callable[[str, int], None] | None = 
             (folder / name).unlink()
     folder.rmdir()
     return counts
+
+
+def export_start(*, job: ExportJob) -> ExportJob:
+    """Queue the export for the worker, once its transaction commits."""
+    from django.db import transaction
+
+    from kefu.transfer.tasks import run_export
+
+    transaction.on_commit(lambda: run_export.delay(job.pk))
+    return job

@@ -336,3 +336,25 @@ def import_run(job_id: int, *, progress: Callable[[ImportJob], None] | None = No
     if progress:
         progress(job)
     return job
+
+
+def import_start(*, actor: Actor, job: ImportJob) -> ImportJob:
+    """Queue the job for the worker, once its transaction commits."""
+    _check_actor(actor)
+    from kefu.transfer.tasks import run_import
+
+    if job.status == JobStatus.PENDING:
+        transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
+
+
+def save_upload(name: str, chunks: Iterator[bytes]) -> Path:
+    """Keep an uploaded file under the media folder until its import job copies it (by digest)."""
+    folder = upload_folder() / "incoming"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = Path(name).name.replace("/", "_")[-120:] or "upload"
+    path = folder / f"{timezone.now():%Y%m%d%H%M%S%f}-{safe}"
+    with path.open("wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+    return path
