@@ -35,6 +35,7 @@ from kefu.org.services import api_key_authenticate
 from kefu.portal.api import brands_router, public_router
 from kefu.tickets.api import catalog_router
 from kefu.tickets.api import router as tickets_router
+from kefu.transfer.api import exports_router, imports_router
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,8 @@ api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/custom-fields", customfields_router)
 api.add_router("/modules", modules_router)
+api.add_router("/imports", imports_router)
+api.add_router("/exports", exports_router)
 api.add_router("/kb", kb_router)
 api.add_router("/public", public_router)  # no key: what an anonymous help-center visitor sees
 api.add_router("/brands", brands_router)
