@@ -77,9 +77,12 @@ def test_an_invited_contact_sets_a_password_from_the_email(
     contact = ContactFactory(email="zhou.jie@example.cn", name="周杰")
     with django_capture_on_commit_callbacks(execute=True):
         services.customer_invite(
-            actor=Actor.agent(admin_agent.user), source=Source.WEB, contact=contact, brand=brand,
+            actor=Actor.agent(admin_agent.user),
+            source=Source.WEB,
+            contact=contact,
+            brand=brand,
             site_url="http://testserver/",
-        )  # fmt: skip
+        )
     assert [message.to for message in mail.outbox] == [["zhou.jie@example.cn"]]
     link = _link(mail.outbox[0])
     client = Client()

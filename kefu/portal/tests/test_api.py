@@ -132,9 +132,15 @@ def test_brands_api(api_client_for, agent, admin_agent, brand, department):
     assert api_client_for(None).get("/api/v1/brands").status_code == 401
     listed = api_client_for(agent).get("/api/v1/brands")
     assert listed.json() == [
-        {"id": brand.pk, "name": "Acme 商城", "slug": "acme", "default_language": "zh-hans",
-         "department_ids": [department.pk], "allowed_origins": []}
-    ]  # fmt: skip
+        {
+            "id": brand.pk,
+            "name": "Acme 商城",
+            "slug": "acme",
+            "default_language": "zh-hans",
+            "department_ids": [department.pk],
+            "allowed_origins": [],
+        }
+    ]
     assert api_client_for(agent).patch_json(f"/api/v1/brands/{brand.pk}", {"name": "x"}).status_code == 403
     admin = api_client_for(admin_agent)
     changed = admin.patch_json(

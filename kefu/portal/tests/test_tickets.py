@@ -14,9 +14,13 @@ from kefu.tickets.services import ticket_reply
 def test_a_signed_in_customer_submits_a_ticket_with_a_file(brand, customer, customer_client, department):
     response = customer_client.post(
         "/hc/acme/tickets/new/",
-        {"subject": "发票抬头错了", "message": "请帮我改成公司名称。", "department": department.pk,
-         "files": SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test", content_type="application/pdf")},
-    )  # fmt: skip
+        {
+            "subject": "发票抬头错了",
+            "message": "请帮我改成公司名称。",
+            "department": department.pk,
+            "files": SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        },
+    )
     ticket = Ticket.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/hc/acme/tickets/{ticket.pk}/"
