@@ -27,6 +27,7 @@ from kefu.tickets.inputs import (
 from kefu.tickets.models import Attachment, Comment, Thread, Ticket, TicketEvent
 from kefu.tickets.schemas import (
     AttachmentOut,
+    ChildrenOut,
     CommentIn,
     CommentListOut,
     CommentOut,
@@ -36,6 +37,7 @@ from kefu.tickets.schemas import (
     MessageIn,
     PageIn,
     PriorityOut,
+    RelativeOut,
     ReplyIn,
     StatusOut,
     TagsIn,
@@ -50,6 +52,7 @@ from kefu.tickets.schemas import (
     TicketUpdateIn,
 )
 from kefu.tickets.selectors import (
+    FamilyMember,
     attachment_get,
     comment_list,
     event_list,
@@ -57,6 +60,7 @@ from kefu.tickets.selectors import (
     relevance_page,
     status_list,
     thread_list,
+    ticket_children,
     ticket_get,
     ticket_list_queryset,
     ticket_type_catalog,
@@ -311,6 +315,37 @@ def delete_ticket(request: HttpRequest, ticket_id: Id) -> Status[None]:
         actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id)
     )
     return Status(204, None)
+
+
+def relative_out(member: FamilyMember, prefix: str) -> dict[str, Any]:
+    return RelativeOut(
+        id=member.id,
+        number=member.number,
+        display_number=f"{prefix}{member.number}",
+        subject=member.subject,
+        status=member.status.name,
+        status_type=member.status.status_type,
+        department=member.department,
+        team=member.team,
+        assignee=member.assignee,
+        accessible=member.visible,
+    ).model_dump(mode="json")
+
+
+@router.get(
+    "/{ticket_id}/children",
+    response={200: ChildrenOut, **ERRORS},
+    summary="A parent ticket's children",
+    description=(
+        "Every child (trashed and spam ones left out), by number. A child in a department the caller "
+        "does not work in shows its number, status, department, team and assignee, with `subject` null "
+        "and `accessible` false."
+    ),
+)
+def list_children(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
+    ticket = _visible_ticket_row(request, ticket_id)
+    prefix = helpdesk_settings().ticket_number_prefix
+    return {"items": [relative_out(member, prefix) for member in ticket_children(request.auth, ticket)]}
 
 
 @router.get(

@@ -12,7 +12,8 @@ registered, the hook costs nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,16 @@ def current_cause() -> str | None:
     """The change-set whose rules are running now: what a change made by them was caused by."""
     causes = _causes.get()
     return causes[-1] if causes else None
+
+
+@contextmanager
+def caused_by(change_set: str) -> Iterator[None]:
+    """Changes made inside the block are consequences of ``change_set`` (a parent closing its children)."""
+    token = _causes.set((*_causes.get(), change_set))
+    try:
+        yield
+    finally:
+        _causes.reset(token)
 
 
 def current_depth() -> int:

@@ -175,6 +175,11 @@ class TicketFiltersIn(Schema):
     sort: ListSort | None = Field(  # type: ignore[valid-type]
         None, description="`relevance` (the default when `q` is given) or a field; else `-created_at`."
     )
+    custom_field: list[text(200)] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        max_length=20,
+        description="`key:value` of a custom pick list (a multi-select: one of its values); repeat for more.",
+    )
     limit: int = Field(25, ge=1, le=100)
     cursor: text(500) | None = None  # type: ignore[valid-type]
 
@@ -317,3 +322,23 @@ class TicketTypeIn(InputSchema):
     order: int = 0
     is_default: bool = False
     is_active: bool = True
+
+
+class RelativeOut(Schema):
+    """A parent or child ticket. ``subject`` is null when the caller may not open that ticket (another
+    department's): its number, status, department, team and assignee are still shown."""
+
+    id: int
+    number: int
+    display_number: str
+    subject: str | None
+    status: str
+    status_type: str
+    department: str
+    team: str | None
+    assignee: str | None
+    accessible: bool
+
+
+class ChildrenOut(Schema):
+    items: list[RelativeOut]

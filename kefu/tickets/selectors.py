@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -361,6 +362,7 @@ def relevance_page(
     return _text_ranker(queryset, query, limit=limit, cursor=cursor)
 
 
+
 def contact_may_write(contact_id: int, ticket: Ticket) -> bool:
     """Whether a customer may see and write to ``ticket``: it requested it, is in its CC, or shares it
     through its account (when the account allows that)."""
@@ -445,3 +447,59 @@ def ticket_from_row(columns: Sequence[str], values: Sequence[object]) -> Ticket:
     """A ticket made from columns already read (``values`` in the order of ``columns``), with no query;
     any other column loads on first use, as with ``only()``."""
     return Ticket.from_db(None, list(columns), list(values))
+
+
+# Parent and child tickets: the family shown on a ticket page and by GET /tickets/{id}/children.
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """A parent or child as someone sees it who may not see that ticket itself (another department's).
+
+    Its number, status, department, team and assignee are shown to anyone who sees a relative, so that
+    the parent's agent can follow the other teams' progress; its subject only to those who may open it.
+    """
+
+    id: int
+    number: int
+    subject: str | None
+    status: Status
+    department: str
+    team: str | None
+    assignee: str | None
+    visible: bool
+
+
+def _members(user: User | None, tickets: QuerySet[Ticket]) -> list[FamilyMember]:
+    rows = list(tickets.select_related("status", "department", "team", "assignee").order_by("number"))
+    visible = set(visible_tickets(user).filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True))
+    return [
+        FamilyMember(
+            id=row.pk,
+            number=row.number,
+            subject=row.subject if row.pk in visible else None,
+            status=row.status,
+            department=row.department.display_name,
+            team=row.team.name if row.team else None,
+            assignee=(row.assignee.name or row.assignee.email) if row.assignee else None,
+            visible=row.pk in visible,
+        )
+        for row in rows
+    ]
+
+
+def ticket_children(user: User | None, ticket: Ticket) -> list[FamilyMember]:
+    """The children of a ticket ``user`` sees (the caller checked that), trashed and spam ones left out."""
+    return _members(user, Ticket.objects.filter(parent_id=ticket.pk, deleted_at__isnull=True, is_spam=False))
+
+
+def ticket_parent(user: User | None, ticket: Ticket) -> FamilyMember | None:
+    if ticket.parent_id is None:
+        return None
+    found = _members(user, Ticket.objects.filter(pk=ticket.parent_id, deleted_at__isnull=True))
+    return found[0] if found else None
+
+
+def visible_ticket_by_number(user: User | None, number: int) -> Ticket | None:
+    """A ticket the agent typed the number of (linking a parent or child)."""
+    return visible_tickets(user).filter(number=number).first()

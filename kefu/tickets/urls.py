@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from kefu.tickets.views import bulk, conversation, create, detail, presence, properties, saved_views, stream
+from kefu.tickets.views import (
+    bulk,
+    conversation,
+    create,
+    detail,
+    family,
+    presence,
+    properties,
+    saved_views,
+    stream,
+)
 from kefu.tickets.views import list as ticket_list
 
 app_name = "tickets"
@@ -22,6 +32,7 @@ urlpatterns: list = [
     path("<int:ticket_id>/message/", conversation.ticket_message, name="message"),
     path("<int:ticket_id>/mentions/", conversation.ticket_mentions, name="mentions"),
     path("<int:ticket_id>/properties/", properties.ticket_property, name="property"),
+    path("<int:ticket_id>/family/", family.ticket_family, name="family"),
     path("<int:ticket_id>/presence/", presence.ticket_presence, name="presence"),
     path("<int:ticket_id>/presence/leave/", presence.ticket_presence_leave, name="presence-leave"),
     path(

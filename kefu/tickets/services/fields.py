@@ -23,6 +23,7 @@ from kefu.org.selectors import active_department_get, agent_access
 from kefu.org.services import LANGUAGES
 from kefu.tickets.models import Channel, Ticket
 from kefu.tickets.selectors import priority_lookup, status_lookup, ticket_type_lookup
+from kefu.tickets.services.hierarchy import check_parent
 
 MAX_SUBJECT = 255
 MAX_BODY = 200_000
@@ -173,8 +174,8 @@ def clean_ticket_fields(ticket: Ticket | None, raw: Mapping[str, Any]) -> dict[s
         cleaned["brand"] = _lookup(Brand, raw["brand_id"], "brand_id", errors)
     if "parent_id" in raw:
         parent = _lookup(Ticket, raw["parent_id"], "parent_id", errors, deleted_at__isnull=True)
-        if parent is not None and ticket is not None and parent.pk == ticket.pk:
-            errors["parent_id"] = _("A ticket cannot be its own parent.")
+        if parent is not None:
+            check_parent(ticket, parent, errors)
         cleaned["parent"] = parent
     named = {
         "status": (status_lookup, _("No default status is configured."), _("Unknown status.")),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
@@ -15,8 +16,9 @@ from kefu.org import permissions
 from kefu.org.selectors import agent_access
 from kefu.tickets.models import StatusType, Ticket
 from kefu.tickets.services.authorization import TICKET_CLOSE, authorize, authorize_parent
-from kefu.tickets.services.changes import change_time, snapshot, ticket_change
+from kefu.tickets.services.changes import RecordedChange, change_time, snapshot, ticket_change
 from kefu.tickets.services.fields import REFERENCE_FIELDS, clean_ticket_fields
+from kefu.tickets.services.hierarchy import follow_family
 
 
 def _loggable(field: str, value: Any) -> Any:
@@ -72,11 +74,25 @@ def ticket_update(
 ) -> Ticket:
     """Apply a partial change of fields; each field that really changed becomes one event row.
 
-    ``at`` backdates the change and is honoured for imports only.
+    ``at`` backdates the change and is honoured for imports only. A status change that closes a parent
+    or a last child closes the rest of the family in the same transaction (``services.hierarchy``).
     """
     if not changes:
         raise ValidationFailed(_("Nothing to change."), fields={"__all__": _("Give at least one field.")})
     _check_permissions(actor, ticket, set(changes))
+    with transaction.atomic():
+        ticket, change = _record_update(actor, source, ticket, changes, at)
+        follow_family(change, _set_status_as)
+    return ticket
+
+
+def _set_status_as(actor: Actor, source: Source, ticket: Ticket, status_id: int) -> None:
+    ticket_update(actor=actor, source=source, ticket=ticket, changes={"status": status_id})
+
+
+def _record_update(
+    actor: Actor, source: Source, ticket: Ticket, changes: Mapping[str, Any], at: dt.datetime | None
+) -> tuple[Ticket, RecordedChange]:
     with ticket_change(
         actor=actor,
         source=source,
@@ -105,7 +121,7 @@ def ticket_update(
                 _apply_status_timestamps(ticket, change.at)
             ticket.updated_at = change.at
             ticket.save()
-    return ticket
+    return ticket, change
 
 
 def _check_customer_close(cleaned: dict[str, Any]) -> None:

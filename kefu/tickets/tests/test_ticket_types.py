@@ -14,6 +14,18 @@ from kefu.tickets.tests.factories import SavedViewFactory, TicketFactory
 from tests.helpers import error_of
 
 URL = "/api/v1/tickets"
+
+
+@pytest.fixture
+def api_client_for(api_client_for):
+    """API clients that ask for English, whatever the key owner's language."""
+
+    def make(agent):
+        client = api_client_for(agent)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make
 SEEDED = [
     ("咨询", "Question"),
     ("问题", "Problem"),

@@ -21,7 +21,7 @@ from kefu.org.selectors import agent_access, department_list
 from kefu.tickets import services
 from kefu.tickets.inputs import ContactRef, MessageInput, TicketCreateInput
 from kefu.tickets.models import Channel
-from kefu.tickets.selectors import priority_list, ticket_agents, ticket_type_list
+from kefu.tickets.selectors import priority_list, ticket_agents, ticket_type_list, ticket_visible
 from kefu.tickets.views.detail import custom_field_rows
 from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_files
 from kefu.tickets.views.properties import choice_id, custom_values, parse_tags
@@ -33,6 +33,7 @@ _FORM_FIELD = {
     "assignee_id": "assignee",
     "contact_id": "contact",
     "contact.email": "contact_email",
+    "parent_id": "parent",
     "email": "contact_email",
     "custom_fields": "form",
     "file": "files",
@@ -78,6 +79,12 @@ def _form_errors(exc: ServiceError) -> dict[str, str]:
     return errors
 
 
+def _parent_id(value: str) -> int | None:
+    """The parent a child ticket is created under (the parent page's "Add child ticket")."""
+    chosen = choice_id(value)
+    return chosen if isinstance(chosen, int) else None
+
+
 def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[str, str]]:
     data = request.POST
     if department_id is None:
@@ -105,6 +112,7 @@ def _create(request: HttpRequest, department_id: int | None) -> tuple[Any, dict[
                     name=data.get("contact_name", "").strip(),
                 ),
                 priority=choice_id(data.get("priority", "")),
+                parent_id=_parent_id(data.get("parent", "")),
                 type=choice_id(data.get("type", "")),
                 assignee_id=choice_id(data.get("assignee", "")),  # type: ignore[arg-type]
                 tags=parse_tags(data.get("tags", "")),
@@ -155,6 +163,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         "department_id": department_id,
         "priorities": priority_list(),
         "ticket_types": ticket_type_list(),
+        "parent": ticket_visible(request.user, _parent_id(str(values.get("parent", ""))) or 0),
         **_department_context(department_id, values, errors),
     }
     return render(request, "tickets/create.html", context, status=422 if errors else 200)

@@ -44,9 +44,10 @@ from kefu.tickets.selectors import (
     ticket_page_get,
     ticket_type_list,
 )
+from kefu.tickets.views.family import family_context
 from kefu.tickets.views.forms import CREATE_CHANNELS
 
-PARTS = ("conversation", "history", "properties", "header", "full")
+PARTS = ("conversation", "history", "properties", "header", "full", "family")
 PREVIEW_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 PDF_TYPE = "application/pdf"
 MAX_ASSIGNABLE = 200
@@ -215,6 +216,7 @@ def page_context(request: HttpRequest, ticket: Any, **composer: Any) -> dict[str
         **history_context(ticket),
         **properties_context(request, ticket),
         **composer_context(request, ticket, **composer),
+        **family_context(request, ticket),
         "other_tickets": contact_other_tickets(request.user, ticket),
         "previous_ticket": previous,
         "next_ticket": following,
@@ -247,6 +249,7 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "history": lambda: history_context(ticket),
             "properties": lambda: properties_context(request, ticket),
             "header": lambda: header_context(ticket),
+            "family": lambda: family_context(request, ticket),
         }
         if part == "conversation":
             # A live refresh shows the agent the new messages: they have read them as much as on a reload.
