@@ -344,6 +344,9 @@ def import_start(*, actor: Actor, job: ImportJob) -> ImportJob:
     from kefu.transfer.tasks import run_import
 
     if job.status == JobStatus.PENDING:
+        # Queued counts as running: the mapping can no longer change, and the page shows the progress.
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+        job.status = JobStatus.RUNNING
         transaction.on_commit(lambda: run_import.delay(job.pk))
     return job
 
