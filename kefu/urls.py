@@ -21,6 +21,7 @@ urlpatterns = [
     path("kb/", include("kefu.kb.urls")),
     path("hc/", include("kefu.portal.urls")),
     path("modules/", include("kefu.modules.urls")),
+    path("transfer/", include("kefu.transfer.urls")),
     path("settings/mail/", include("kefu.channels.email.urls")),
     path("settings/help-centers/", include("kefu.portal.settings_urls")),
     path("settings/custom-fields/", include("kefu.customfields.urls")),
