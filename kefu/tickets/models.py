@@ -157,6 +157,24 @@ class Ticket(models.Model):
         verbose_name=_("follow-up of"),
         help_text=_("The closed ticket a customer replied to after the reopen window."),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_tickets",
+        verbose_name=_("merged into"),
+        help_text=_("The ticket this one was merged into: its conversation and history live there now."),
+    )
+    split_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="split_tickets",
+        verbose_name=_("split from"),
+        help_text=_("The ticket a message of which became this ticket."),
+    )
     is_spam = models.BooleanField(_("spam"), default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -376,3 +394,30 @@ class TicketPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.ticket_id}"
+
+
+class TicketMerge(models.Model):
+    """One ticket merged into another: what moved, so that the merge can be undone for a while.
+
+    ``moved`` lists the ids of the rows that changed ticket (threads, comments, attachments, events) and
+    what the merge added to the target (CC contacts, followers, tags, children), nothing else: an undo
+    moves back exactly those and leaves whatever happened on the target since.
+    """
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="merges_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="merges_in")
+    moved = models.JSONField(default=dict)
+    source_status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"))
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket merge")
+        verbose_name_plural = _("ticket merges")
+        indexes = [models.Index(fields=["source", "merged_at"], name="ticketmerge_source_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}→{self.target_id}"
