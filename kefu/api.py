@@ -17,12 +17,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import PathView
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from kefu.automation.routing_api import router as routing_router
+from kefu.automation.routing_api import tickets_router as macro_tickets_router
 from kefu.automation.workflow.api import catalog_router as automation_router
 from kefu.automation.workflow.api import time_router as time_rules_router
 from kefu.automation.workflow.api import workflow_router as workflow_rules_router
 from kefu.channels.email.api import router as mail_router
-from kefu.automation.routing_api import router as routing_router
-from kefu.automation.routing_api import tickets_router as macro_tickets_router
 from kefu.contacts.api import accounts_router, contacts_router
 from kefu.core.api_errors import activate_owner_language, method_not_allowed, validation_fields
 from kefu.core.errors import ServiceError
@@ -33,6 +33,7 @@ from kefu.modules.api import router as modules_router
 from kefu.org.api import router as org_router
 from kefu.org.services import api_key_authenticate
 from kefu.portal.api import brands_router, public_router
+from kefu.search.api import router as search_router
 from kefu.tickets.api import catalog_router
 from kefu.tickets.api import router as tickets_router
 from kefu.transfer.api import exports_router, imports_router
@@ -189,6 +190,7 @@ api.add_router("/exports", exports_router)
 api.add_router("/kb", kb_router)
 api.add_router("/public", public_router)  # no key: what an anonymous help-center visitor sees
 api.add_router("/brands", brands_router)
+api.add_router("/search", search_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
 api.add_router("/workflow-rules", workflow_rules_router)
 api.add_router("/time-rules", time_rules_router)

@@ -147,9 +147,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _search_reindex(args: argparse.Namespace) -> int:
     _setup_django()
-    from kefu.search.services import tickets_reindex_all
+    from kefu.search.services import search_reindex_all
 
-    print(f"Indexed {tickets_reindex_all()} tickets.")
+    tickets, documents = search_reindex_all()
+    print(f"Indexed {tickets} tickets and {documents} documents.")
     return 0
 
 

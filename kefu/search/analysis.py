@@ -33,6 +33,7 @@ MAX_DOCUMENT_CHARS = 100_000
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
 SHORT_PART = 3
+MODEL_DIGITS = 4
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
 # A run of Chinese (and Japanese/Korean) characters, or a Latin/other-script word with its joiners.
@@ -291,14 +292,17 @@ def terms(text: str, *, query: bool = False) -> list[Term]:
             continue
         run = match.group()
         result.extend(_latin_terms(run, start, offsets, query=query))
-        # "wi fi", "e mail": two short words in a row also meet their joined spelling.
-        if run.isalnum() and len(run) <= SHORT_PART:
-            if previous_short is not None and folded[previous_short[2] : start].isspace():
-                joined = previous_short[0] + run
-                result.append(Term(stem(joined), offsets[previous_short[1]], offsets[match.end() - 1] + 1))
-            previous_short = (run, start, match.end())
-        else:
-            previous_short = None
+        # "wi fi", "e mail": two short words in a row also meet their joined spelling, and so do a word
+        # and the model number after it ("iPhone 15" meets "iphone15").
+        if previous_short is not None and run.isalnum() and folded[previous_short[2] : start].isspace():
+            before = previous_short[0]
+            if (len(before) <= SHORT_PART and len(run) <= SHORT_PART) or (
+                before.isalpha() and run.isdigit() and len(run) <= MODEL_DIGITS
+            ):
+                result.append(
+                    Term(stem(before + run), offsets[previous_short[1]], offsets[match.end() - 1] + 1)
+                )
+        previous_short = (run, start, match.end()) if run.isalnum() else None
     return result
 
 

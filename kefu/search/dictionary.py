@@ -33,7 +33,7 @@ class Group:
 
 @dataclass
 class _State:
-    version: tuple[int, object] = (-1, None)
+    version: tuple[object, ...] = (-1, None, None)
     groups: list[Group] = field(default_factory=list)
     jieba_words: set[str] = field(default_factory=set)
 
@@ -78,8 +78,8 @@ def _load() -> None:
 
 def refresh() -> None:
     """Reload the entries if the table changed since this process last read it."""
-    summary = DictionaryEntry.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    version = (summary["count"], summary["changed"])
+    summary = DictionaryEntry.objects.aggregate(count=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
+    version = (summary["count"], summary["last"], summary["changed"])
     if version == _state.version:
         return
     with _lock:

@@ -74,3 +74,11 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+# Where a search that found nothing was made (``SearchMiss.area``).
+MISS_AREAS = {
+    "helpcenter": _("Help center"),
+    "widget": _("Widget"),
+    "console": _("Console"),
+}

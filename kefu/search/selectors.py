@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Account, Contact
 from kefu.contacts.selectors import contact_list
+from kefu.core.errors import NotFound
 from kefu.core.pagination import BadCursor, Page
 from kefu.org.models import User
 from kefu.org.selectors import agent_access, helpdesk_settings
@@ -23,7 +24,7 @@ from kefu.search.backends import backend
 from kefu.search.backends.base import Restriction
 from kefu.search.documents import Hit
 from kefu.search.highlight import mark, snippet
-from kefu.search.models import SearchDocument
+from kefu.search.models import DictionaryEntry, SearchDocument, SearchMiss
 from kefu.search.query import prepare
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import visible_tickets
@@ -271,3 +272,23 @@ def relevance_page(queryset: QuerySet[Ticket], query: str, *, limit: int, cursor
     rows = (exact + ranked)[offset : offset + limit + 1]
     has_more = len(rows) > limit and offset + limit <= MAX_RELEVANCE_OFFSET
     return Page(items=rows[:limit], next_cursor=_relevance_cursor(offset + limit) if has_more else None)
+
+
+def dictionary_entries() -> QuerySet[DictionaryEntry]:
+    """The administrator's dictionary, oldest entry first."""
+    return DictionaryEntry.objects.order_by("pk")
+
+
+def dictionary_entry_get(entry_id: int) -> DictionaryEntry:
+    entry = DictionaryEntry.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("No such dictionary entry."))
+    return entry
+
+
+def search_misses(*, area: str | None = None, limit: int = 100) -> list[SearchMiss]:
+    """The most frequent queries that found nothing (most recent first among equals)."""
+    misses = SearchMiss.objects.all()
+    if area:
+        misses = misses.filter(area=area)
+    return list(misses.order_by("-count", "-last_seen_at", "-pk")[: max(1, min(limit, 500))])

@@ -17,6 +17,7 @@ from kefu.org import permissions
 from kefu.org.services.common import require_permission
 from kefu.search.analysis import normalise
 from kefu.search.backends import backend
+from kefu.search.dictionary import refresh as refresh_dictionary
 from kefu.search.documents import Document
 from kefu.search.indexing import index_row, ticket_rows_from
 from kefu.search.models import DictionaryEntry, SearchDocument, SearchMiss
@@ -44,6 +45,7 @@ def tickets_index(ticket_ids: Iterable[int]) -> int:
     middle of being replaced and found by nothing.
     """
     ticket_ids = list(ticket_ids)
+    refresh_dictionary()
     live = list(
         Ticket.objects.filter(pk__in=ticket_ids, deleted_at__isnull=True)
         .only("id", "subject", "description")
@@ -84,6 +86,7 @@ def documents_index(docs: Iterable[Document]) -> None:
     docs = list({(doc.kind, doc.object_id): doc for doc in docs}.values())
     if not docs:
         return
+    refresh_dictionary()
     now = timezone.now()
     rows = []
     with transaction.atomic():
@@ -116,6 +119,7 @@ def documents_remove(kind: str, object_ids: Iterable[int]) -> None:
 
 def documents_reindex_all(batch_size: int = 2000) -> int:
     """Rebuild the full-text rows of every stored document from its stored text (after an analyser change)."""
+    refresh_dictionary()
     total = 0
     last_id = 0
     while True:
@@ -164,7 +168,10 @@ def _clean_spellings(raw: Sequence[str], *, entry_id: int | None) -> list[str]:
         raise ValidationFailed(
             fields={"terms": _("An entry has at most %(n)d spellings.") % {"n": MAX_SPELLINGS}}
         )
-    for other in DictionaryEntry.objects.exclude(pk=entry_id).values_list("terms", flat=True):
+    others = (
+        DictionaryEntry.objects.all() if entry_id is None else DictionaryEntry.objects.exclude(pk=entry_id)
+    )
+    for other in others.values_list("terms", flat=True):
         taken = seen & {normalise(term) for term in other}
         if taken:
             raise ValidationFailed(

@@ -7,12 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kefu.core.htmx import is_partial
 from kefu.org.selectors import agent_access, helpdesk_settings
 from kefu.search.selectors import search_everything
+from kefu.search.services import search_miss_record
 
 MAX_QUERY = 200
 PAGE_LIMIT = 20
@@ -45,6 +46,9 @@ def results(request: HttpRequest) -> HttpResponse:
         found = search_everything(
             request.user, query, prefix=prefix, limit=QUICK_LIMIT if quick else PAGE_LIMIT
         )
+        if not quick and not found.total:
+            # Only the full page: the dropdown searches every prefix typed on the way.
+            search_miss_record(area="console", query=query, language=get_language() or "")
     context = {
         "form": form,
         "query": query,
