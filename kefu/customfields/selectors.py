@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -30,7 +31,15 @@ def _offered_to(option: PicklistOption, department_id: int | None) -> bool:
 
 
 def _spec(field: CustomField, department_id: int | None) -> FieldSpec:
-    options = [option for option in field.options.all() if _offered_to(option, department_id)]
+    """The field as the validator sees it for one department.
+
+    A pick list without option rows (one written straight to the table, by the admin or a fixture)
+    offers its ``choices`` everywhere, as before options existed.
+    """
+    every = list(field.options.all())
+    if not every and field.choices:
+        return FieldSpec(field.key, field.field_type, tuple(field.choices), field.is_required)
+    options = [option for option in every if _offered_to(option, department_id)]
     parent = field.parent
     return FieldSpec(
         key=field.key,
@@ -96,14 +105,21 @@ def option_get(field_id: int, option_id: int) -> PicklistOption | None:
 
 
 def custom_field_catalog(*, module: str, department_id: int | None = None) -> QuerySet[CustomField]:
-    queryset = CustomField.objects.filter(module=module).prefetch_related("departments")
+    queryset = (
+        CustomField.objects.filter(module=module).select_related("parent").prefetch_related("departments")
+    )
     if department_id is not None:
         queryset = queryset.filter(Q(departments__isnull=True) | Q(departments=department_id)).distinct()
     return queryset.order_by("order", "id")
 
 
 def custom_field_get(field_id: int) -> CustomField | None:
-    return CustomField.objects.prefetch_related("departments").filter(pk=field_id).first()
+    return (
+        CustomField.objects.select_related("parent")
+        .prefetch_related("departments")
+        .filter(pk=field_id)
+        .first()
+    )
 
 
 def custom_field_type_choices() -> list[tuple[str, str]]:
@@ -112,3 +128,65 @@ def custom_field_type_choices() -> list[tuple[str, str]]:
 
 def custom_field_module_choices() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in CustomField.Module.choices]
+
+
+def parent_field_choices(module: str, *, exclude_id: int | None = None) -> list[tuple[int, str]]:
+    """The pick lists of ``module`` another field may depend on (the settings form's choices)."""
+    fields = CustomField.objects.filter(module=module, field_type=CustomField.FieldType.PICKLIST)
+    if exclude_id is not None:
+        fields = fields.exclude(pk=exclude_id)
+    return [(field.pk, f"{field.display_name} ({field.key})") for field in fields.order_by("order", "id")]
+
+
+@dataclass(frozen=True)
+class ChoiceField:
+    """An active pick list or multi-select as lists and filters show it."""
+
+    key: str
+    field_type: str
+    name: str
+    name_en: str
+    values: tuple[str, ...]  # every value, retired ones last
+    departments: tuple[tuple[str, tuple[int, ...]], ...] = ()  # value → its departments, if limited
+
+    def offered_in(self, value: str, department_ids: Iterable[int] | None) -> bool:
+        """Whether ``value`` belongs to one of ``department_ids`` (``None``: every department)."""
+        limited = dict(self.departments).get(value)
+        return not limited or department_ids is None or bool(set(limited) & set(department_ids))
+
+    @property
+    def label(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name
+
+
+def choice_fields(module: str) -> tuple[ChoiceField, ...]:
+    """The active pick lists and multi-selects of ``module`` in order (list columns and filters)."""
+    return cached(("customfields.choice_fields", module), lambda: _load_choice_fields(module))
+
+
+def _load_choice_fields(module: str) -> tuple[ChoiceField, ...]:
+    fields = CustomField.objects.filter(
+        module=module,
+        is_active=True,
+        field_type__in=[CustomField.FieldType.PICKLIST, CustomField.FieldType.MULTI_SELECT],
+    ).prefetch_related(
+        Prefetch(
+            "options",
+            PicklistOption.objects.prefetch_related("departments").order_by("retired", "order", "id"),
+        )
+    )
+    return tuple(
+        ChoiceField(
+            key=field.key,
+            field_type=field.field_type,
+            name=field.name,
+            name_en=field.name_en,
+            values=tuple(option.value for option in field.options.all()) or tuple(field.choices),
+            departments=tuple(
+                (option.value, tuple(d.pk for d in option.departments.all()))
+                for option in field.options.all()
+                if option.departments.all()
+            ),
+        )
+        for field in fields.order_by("order", "id")
+    )

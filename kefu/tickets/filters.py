@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import ValidationFailed
+from kefu.customfields.selectors import choice_fields
 from kefu.org.models import User
 from kefu.tickets.models import Channel, StatusType, Ticket
 from kefu.tickets.selectors import (
@@ -38,6 +40,31 @@ class TicketFilters:
     updated_after: dt.datetime | None = None
     updated_before: dt.datetime | None = None
     q: str | None = None
+    custom_field: list[str] | None = None  # "key:value" each, all of them must match
+
+
+def _custom_field_filters(
+    queryset: QuerySet[Ticket], wanted: list[str], errors: dict[str, str]
+) -> QuerySet[Ticket]:
+    """Tickets whose pick list ``key`` holds ``value`` (a multi-select: among its values), for each
+    ``key:value``; an unknown key or a malformed pair is an error naming ``custom_field``."""
+    fields = {field.key: field for field in choice_fields("ticket")}
+    for pair in wanted:
+        key, separator, value = pair.partition(":")
+        field = fields.get(key.strip())
+        if not separator or field is None or not value:
+            errors["custom_field"] = _("Use key:value with the key of a pick list.")
+            continue
+        if field.field_type == "multi_select":
+            # The stored list read as JSON text holds the value in quotes: PostgreSQL gives it as written,
+            # SQLite as stored (non-ASCII as \\u escapes), so both spellings are looked for.
+            lookup = f"custom_fields__{field.key}__icontains"
+            queryset = queryset.filter(
+                Q(**{lookup: json.dumps(value, ensure_ascii=False)}) | Q(**{lookup: json.dumps(value)})
+            )
+        else:
+            queryset = queryset.filter(**{f"custom_fields__{field.key}": value})
+    return queryset
 
 
 def _is_number(value: str) -> bool:
@@ -96,6 +123,8 @@ def apply_ticket_filters(
             queryset = queryset.filter(assignee_id=int(value))
         else:
             errors["assignee_id"] = _("Use an id, me or none.")
+    if filters.custom_field:
+        queryset = _custom_field_filters(queryset, filters.custom_field, errors)
     if errors:
         raise ValidationFailed(_("The filters are not valid."), fields=errors)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.core.pagination import DEFAULT_LIMIT, Page, paginate
+from kefu.customfields.selectors import choice_fields, option_looks
 from kefu.org.models import Agent, Department, Team, User
 from kefu.org.selectors import agent_access
 from kefu.tickets.filters import SORTS, TicketFilters, apply_ticket_filters
@@ -66,8 +67,9 @@ _MAX_LENGTH = {"q": 500, "tag": 64, "status": 100, "priority": 100, "type": 100,
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: Promise
+    label: Promise | str
     sort: str | None = None
+    custom_key: str = ""  # a custom pick list's key: the cell shows its value as a coloured badge
 
 
 COLUMNS = {
@@ -89,6 +91,21 @@ COLUMNS = {
         Column("updated_at", gettext_lazy("Updated"), "updated_at"),
     )
 }
+# Custom pick lists and multi-selects are columns and filters too, named ``cf.<key>``.
+CUSTOM_PREFIX = "cf."
+
+
+def column_catalogue() -> dict[str, Column]:
+    """Every column a list can show: the fixed ones, then one per active custom pick list."""
+    custom = {
+        f"{CUSTOM_PREFIX}{field.key}": Column(
+            f"{CUSTOM_PREFIX}{field.key}", field.label, custom_key=field.key
+        )
+        for field in choice_fields("ticket")
+    }
+    return {**COLUMNS, **custom}
+
+
 DEFAULT_COLUMNS = ("number", "subject", "contact", "status", "priority", "assignee", "updated_at")
 SORT_LABELS = {
     "-created_at": gettext_lazy("Newest"),
@@ -279,16 +296,27 @@ def clean_filters(raw: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str
             errors[key] = _("Enter a date as YYYY-MM-DD.")
         else:
             values[key] = value
+    custom = {field.key for field in choice_fields("ticket")}
+    for key, value in raw.items():
+        if not key.startswith(CUSTOM_PREFIX) or not isinstance(value, str) or not value.strip():
+            continue
+        if key.removeprefix(CUSTOM_PREFIX) not in custom:
+            errors[key] = _("Unknown field.")
+        elif len(value) > 100:
+            errors[key] = _("Enter at most %(limit)d characters.") % {"limit": 100}
+        else:
+            values[key] = value.strip()
     return values, errors
 
 
 def clean_columns(raw: list[str] | tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     if not raw:
         return DEFAULT_COLUMNS, None
-    unknown = [key for key in raw if key not in COLUMNS]
+    catalogue = column_catalogue()
+    unknown = [key for key in raw if key not in catalogue]
     if unknown:
         return DEFAULT_COLUMNS, _("Unknown columns: %(names)s.") % {"names": ", ".join(unknown)[:100]}
-    return tuple(key for key in COLUMNS if key in raw), None
+    return tuple(key for key in catalogue if key in raw), None
 
 
 def clean_sort(raw: str | None) -> tuple[str, str | None]:
@@ -302,7 +330,9 @@ def clean_sort(raw: str | None) -> tuple[str, str | None]:
 def list_state(params: Mapping[str, Any], *, saved: SavedView | None = None) -> ListState:
     """The list's state from URL parameters, on top of a saved view's filters, columns and sort."""
     base = dict(saved.filters) if saved else {}
-    url_filters = {key: params.get(key) for key in FILTER_KEYS if key in params}
+    url_filters = {
+        key: params.get(key) for key in params if key in FILTER_KEYS or key.startswith(CUSTOM_PREFIX)
+    }
     filters, errors = clean_filters({**base, **url_filters})
     sort, sort_error = clean_sort(params.get("sort") or (saved.sort if saved else None))
     if sort_error:
@@ -324,6 +354,11 @@ def filter_tickets(
     api_filters = TicketFilters(
         **{key: filters[key] for key in TEXT_FILTERS if key in filters},
         department_id=_number(filters["department_id"]) if "department_id" in filters else None,
+        custom_field=[
+            f"{key.removeprefix(CUSTOM_PREFIX)}:{value}"
+            for key, value in filters.items()
+            if key.startswith(CUSTOM_PREFIX)
+        ],
         **dates,
     )
     queryset = apply_ticket_filters(queryset, api_filters, user=user)
@@ -339,7 +374,7 @@ def filter_tickets(
 def validate_filters(raw: Mapping[str, Any], *, user: User) -> dict[str, str]:
     """Cleaned filters, or ``ValidationFailed`` naming each bad one (unknown status, malformed date…)."""
     filters, errors = clean_filters(raw)
-    unknown = sorted(set(raw) - set(FILTER_KEYS))
+    unknown = sorted(key for key in set(raw) - set(FILTER_KEYS) if not key.startswith(CUSTOM_PREFIX))
     if unknown:
         errors["__all__"] = _("Unknown filters: %(names)s.") % {"names": ", ".join(unknown)[:100]}
     if not errors:
@@ -412,3 +447,37 @@ def filter_choices(user: User) -> dict[str, Any]:
         "channels": Channel.choices,
         "due_choices": DUE_CHOICES.items(),
     }
+
+
+def custom_filter_fields(user: User, filters: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The filter bar's custom pick lists: each value of the agent's departments with its label and
+    colour, and the one chosen."""
+    looks = option_looks("ticket")
+    access = agent_access(user)
+    department_ids = None if access.sees_all_departments else access.department_ids
+    rows = []
+    for choice_field in choice_fields("ticket"):
+        param = f"{CUSTOM_PREFIX}{choice_field.key}"
+        values = []
+        for value in choice_field.values:
+            if not choice_field.offered_in(value, department_ids) and filters.get(param) != value:
+                continue
+            look = looks.get((choice_field.key, value))
+            values.append(
+                {
+                    "value": value,
+                    "label": look.label if look else value,
+                    "colour": look.colour if look else "",
+                    "retired": bool(look and look.retired),
+                }
+            )
+        rows.append(
+            {
+                "param": param,
+                "key": choice_field.key,
+                "label": choice_field.label,
+                "values": values,
+                "chosen": filters.get(param, ""),
+            }
+        )
+    return rows

@@ -28,6 +28,8 @@ from kefu.tickets.listing import (
     SYSTEM_VIEWS,
     ListState,
     Moment,
+    column_catalogue,
+    custom_filter_fields,
     filter_choices,
     list_state,
     moment,
@@ -97,6 +99,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     page = result.page
     sort_links = _sort_links(params, state)
+    catalogue = column_catalogue()
     errors = {**view_errors, **result.errors}
     context: dict[str, Any] = {
         "view_key": view_key,
@@ -104,8 +107,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "page": page,
         "errors": errors,
-        "columns": [COLUMNS[key] for key in state.columns],
-        "headers": [(COLUMNS[key], sort_links.get(key)) for key in state.columns],
+        "columns": [catalogue[key] for key in state.columns],
+        "headers": [(catalogue[key], sort_links.get(key)) for key in state.columns],
         "error_list": [(FILTER_LABELS.get(key, ""), message) for key, message in errors.items()],
         "next_url": _query(params, cursor=page.next_cursor) if page and page.next_cursor else None,
         "first_url": _query(params, cursor=None) if state.cursor else None,
@@ -183,5 +186,6 @@ def _page_context(
         and (saved.owner_id == request.user.pk or access.can(permissions.SETTINGS_MANAGE)),
         "save_query": save_query.urlencode(),
         "has_filters": bool(filter_params),
+        "custom_filters": custom_filter_fields(request.user, filter_params),
         **filter_choices(request.user),
     }

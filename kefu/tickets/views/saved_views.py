@@ -19,7 +19,7 @@ from kefu.org.decorators import agent_required
 from kefu.org.selectors import agent_access
 from kefu.tickets import services
 from kefu.tickets.listing import (
-    COLUMNS,
+    CUSTOM_PREFIX,
     DEFAULT_COLUMNS,
     FILTER_KEYS,
     FILTER_LABELS,
@@ -27,6 +27,8 @@ from kefu.tickets.listing import (
     SYSTEM_VIEWS,
     clean_filters,
     clean_sort,
+    column_catalogue,
+    custom_filter_fields,
     filter_choices,
     saved_view_get,
 )
@@ -47,7 +49,11 @@ def _changeable(request: HttpRequest, view_id: int) -> SavedView:
 def _submitted(request: HttpRequest) -> dict[str, Any]:
     return {
         "name": request.POST.get("name", ""),
-        "filters": {key: request.POST[key] for key in FILTER_KEYS if request.POST.get(key, "").strip()},
+        "filters": {
+            key: request.POST[key]
+            for key in request.POST
+            if (key in FILTER_KEYS or key.startswith(CUSTOM_PREFIX)) and request.POST.get(key, "").strip()
+        },
         "columns": request.POST.getlist("columns"),
         "sort": request.POST.get("sort", ""),
         "is_shared": request.POST.get("is_shared") == "on",
@@ -69,12 +75,13 @@ def _render(
             for key, message in field_errors.items()
             if key not in ("name", "columns", "is_shared")
         ],
-        "column_choices": COLUMNS.values(),
+        "column_choices": column_catalogue().values(),
         "system_views": SYSTEM_VIEWS.items(),
         "sort_choices": SORT_LABELS.items(),
         "statuses": list(status_list()),
         "priorities": list(priority_list()),
         "can_share": agent_access(request.user).can(permissions.SETTINGS_MANAGE),
+        "custom_filters": custom_filter_fields(request.user, values["filters"]),
         **filter_choices(request.user),
     }
     return render(request, "tickets/saved_view_form.html", context, status=422 if errors else 200)
