@@ -89,10 +89,48 @@ class TicketNumberSequence(models.Model):
         return str(self.last_value)
 
 
+class DepartmentTicketSequence(models.Model):
+    """A department's own counter, behind ``{DEPTSEQ:n}`` in the ticket number format.
+
+    Claimed like ``TicketNumberSequence`` (an UPDATE in the creating transaction), and only by tickets
+    whose number uses it, so each department's sequence is gap-free too.
+    """
+
+    department = models.OneToOneField(
+        "org.Department", on_delete=models.CASCADE, primary_key=True, related_name="ticket_sequence"
+    )
+    last_value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.last_value)
+
+
+class TicketNumberFormat(models.Model):
+    """The installation's ticket number format (one row), e.g. ``AS-{YYYY}{MM}{DD}-{SEQ:5}``.
+
+    A new ticket's ``display_number`` is rendered from it once, when the ticket is created; changing the
+    format never renumbers existing tickets, so old numbers keep working everywhere.
+    """
+
+    format = models.CharField(_("ticket number format"), max_length=100, default="{SEQ}")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    def __str__(self) -> str:
+        return self.format
+
+
 class Ticket(models.Model):
     """One customer request, from first message to closure, whatever channel it came through."""
 
     number = models.BigIntegerField(_("number"), unique=True)
+    display_number = models.CharField(
+        _("ticket number"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The number people see, from the number format when the ticket was created."),
+    )
     subject = models.CharField(_("subject"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="tickets")
@@ -196,7 +234,12 @@ class Ticket(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.subject}"
+        return f"{self.shown_number} {self.subject}"
+
+    @property
+    def shown_number(self) -> str:
+        """The number people see: ``display_number``, or the plain number for a ticket without one."""
+        return self.display_number or str(self.number)
 
 
 class Thread(models.Model):
