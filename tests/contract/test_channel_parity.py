@@ -284,3 +284,54 @@ def test_every_channel_ends_in_the_same_ticket_history_and_side_effects(departme
     for name in ("console", "email"):
         for part in api:
             assert outcomes[name][part] == api[part], f"{name} differs from api in {part}"
+
+
+def test_a_workflow_rule_fires_identically_on_every_channel(department, agent):
+    """Rules run inside the one write path, so a ticket from any door meets them the same way."""
+    from kefu.automation.tests.factories import WorkflowRuleFactory
+    from kefu.tickets.models import Priority
+
+    WorkflowRuleFactory(
+        name="打印机故障",
+        trigger="created",
+        criteria={"all": [{"field": "subject", "op": "contains", "value": "打印机"}]},
+        actions=[
+            {"type": "set_field", "field": "priority", "value": Priority.objects.get(name="高").pk},
+            {"type": "add_tags", "tags": ["打印机"]},
+        ],
+    )
+    WorkflowRuleFactory(
+        name="客户追问",
+        trigger="customer_message",
+        criteria={"all": [{"field": "status_type", "op": "is", "value": "open"}]},
+        actions=[{"type": "comment", "body": "客户再次来信，请跟进。"}],
+    )
+    outcomes = {name: _play(name, department, agent) for name in ADAPTERS}
+
+    def by_rule(outcome: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [
+            event
+            for event in outcome["events"]
+            if event[0] in ("ticket.updated", "ticket.commented") and event[1] in ("priority", "tags", "comments")
+        ]
+
+    api = outcomes["api"]
+    assert api["ticket"]["priority"] == "高"
+    # The created rule once; the message rule on both customer messages (the ticket is open each time).
+    assert by_rule(api) == [
+        ("ticket.updated", "priority", {"name": "中"}, {"name": "高"}),
+        ("ticket.updated", "tags", [], ["打印机"]),
+        ("ticket.commented", "comments", None, {"public": False}),
+        ("ticket.commented", "comments", None, {"public": False}),
+    ]
+    for name in ADAPTERS:
+        assert by_rule(outcomes[name]) == by_rule(api), f"the rules acted differently on {name}"
+        assert outcomes[name]["ticket"] == api["ticket"], f"{name} differs from api in ticket"
+    # The whole stream and the side effects, as the channel-parity test above compares them.
+    for name in ("console", "email"):
+        for part in api:
+            assert outcomes[name][part] == api[part], f"{name} differs from api in {part}"
+    assert {
+        (event.actor_kind, event.actor_name)
+        for event in TicketEvent.objects.filter(actor_kind="rule")
+    } == {("rule", "打印机故障"), ("rule", "客户追问")}
