@@ -312,7 +312,8 @@ def test_a_workflow_rule_fires_identically_on_every_channel(department, agent):
         return [
             event
             for event in outcome["events"]
-            if event[0] in ("ticket.updated", "ticket.commented") and event[1] in ("priority", "tags", "comments")
+            if event[0] in ("ticket.updated", "ticket.commented")
+            and event[1] in ("priority", "tags", "comments")
         ]
 
     api = outcomes["api"]
