@@ -17,3 +17,12 @@ def register() -> None:
     from kefu.automation.macros import actions  # noqa: F401
 
     register_rule_runner(run_assignment_rules)
+
+    # The hook reads the enabled rules from the catalogue cache: any change to a rule reloads them.
+    from django.db.models.signals import post_delete, post_save
+
+    from kefu.automation.models import AssignmentRule
+    from kefu.core.catalog_cache import catalog_changed
+
+    post_save.connect(catalog_changed, sender=AssignmentRule, dispatch_uid="catalog.AssignmentRule.save")
+    post_delete.connect(catalog_changed, sender=AssignmentRule, dispatch_uid="catalog.AssignmentRule.delete")

@@ -28,6 +28,7 @@ from kefu.automation.assignment.matching import first_matching
 from kefu.automation.assignment.pool import Candidate, open_ticket_counts, rotated, rule_pool
 from kefu.automation.models import AssignmentPointer, AssignmentRule
 from kefu.core.actors import Actor, Source
+from kefu.core.catalog_cache import cached
 from kefu.core.event_types import EventType
 from kefu.tickets.models import Ticket
 from kefu.tickets.services import ticket_tag, ticket_update
@@ -172,16 +173,41 @@ def assign_by_rule(
     return decision
 
 
-def department_rules(department_id: int) -> list[AssignmentRule]:
-    return list(
-        AssignmentRule.objects.filter(department_id=department_id, enabled=True)
-        .select_related("team", "fallback_team", "fallback_agent")
-        .order_by("order", "id")
+@dataclass(frozen=True)
+class RuleSpec:
+    """An enabled rule as the hook keeps it in memory: enough to match, loaded in full only when it does."""
+
+    id: int
+    criteria: dict[str, Any]
+
+
+def _load_enabled() -> dict[int, tuple[RuleSpec, ...]]:
+    by_department: dict[int, list[RuleSpec]] = {}
+    rows = AssignmentRule.objects.filter(enabled=True).order_by("department_id", "order", "id")
+    for pk, department_id, criteria in rows.values_list("pk", "department_id", "criteria"):
+        by_department.setdefault(department_id, []).append(RuleSpec(pk, criteria or {}))
+    return {department_id: tuple(specs) for department_id, specs in by_department.items()}
+
+
+def enabled_rules() -> dict[int, tuple[RuleSpec, ...]]:
+    """The enabled rules by department, from the per-process catalogue cache (a rule's save bumps it)."""
+    return cached("automation.assignment_rules", _load_enabled)
+
+
+def department_rules(department_id: int) -> tuple[RuleSpec, ...]:
+    return enabled_rules().get(department_id, ())
+
+
+def matching_rule(ticket: Ticket, rules: tuple[RuleSpec, ...] | list[RuleSpec]) -> AssignmentRule | None:
+    """The first of ``rules`` that ``ticket`` matches, loaded with what deciding needs."""
+    spec = first_matching(ticket, list(rules)) if rules else None
+    if spec is None:
+        return None
+    return (
+        AssignmentRule.objects.select_related("team", "fallback_team", "fallback_agent")
+        .filter(pk=spec.id)
+        .first()
     )
-
-
-def matching_rule(ticket: Ticket, rules: list[AssignmentRule]) -> AssignmentRule | None:
-    return first_matching(ticket, rules) if rules else None
 
 
 def assign_ticket(ticket: Ticket, *, exclude_user_id: int | None = None) -> Decision | None:
@@ -198,6 +224,8 @@ def run_assignment_rules(change: RecordedChange) -> None:
         pass
     elif change.event_type != EventType.TICKET_UPDATED or "department" not in change.fields:
         return
+    if not department_rules(change.ticket.department_id):
+        return  # the usual case costs no query (a move to another department is a change of its own)
     # Re-read: a workflow rule that ran before may already have assigned (or moved) the ticket.
     ticket = Ticket.objects.get(pk=change.ticket.pk)
     if ticket.assignee_id is not None or ticket.deleted_at is not None:

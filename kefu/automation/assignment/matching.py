@@ -13,7 +13,7 @@ from django.utils import timezone
 from kefu.automation import criteria
 
 if TYPE_CHECKING:
-    from kefu.automation.models import AssignmentRule
+    from kefu.automation.assignment.engine import RuleSpec
     from kefu.tickets.models import Ticket
 
 
@@ -24,7 +24,7 @@ def clean_criteria(errors: dict[str, str], raw: dict[str, Any]) -> dict[str, Any
     return cleaned
 
 
-def first_matching(ticket: Ticket, rules: list[AssignmentRule]) -> AssignmentRule | None:
+def first_matching(ticket: Ticket, rules: list[RuleSpec]) -> RuleSpec | None:
     """The first of ``rules`` whose criteria ``ticket`` meets (one set of looked-up facts for all)."""
     facts = criteria.Facts(ticket, now=timezone.now())
     for rule in rules:

@@ -19,6 +19,7 @@ from kefu.automation.assignment.matching import clean_criteria
 from kefu.automation.models import AssignmentPointer, AssignmentRule, AssignmentRuleAgent, Skill
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
+from kefu.core.catalog_cache import catalog_changed
 from kefu.core.errors import NotFound, ValidationFailed
 from kefu.org import permissions
 from kefu.org.models import Agent, Department, Team
@@ -268,6 +269,7 @@ def assignment_rules_reorder(
         for position, rule_id in enumerate(rule_ids):
             rules[rule_id].order = position
         AssignmentRule.objects.bulk_update(rules.values(), ["order"])
+        catalog_changed()  # no save signal for a bulk update: the hook's cached order must change too
         audit_record(
             actor=actor,
             source=source,

@@ -44,12 +44,9 @@ def agent_tickets_share_out(*, actor: Actor, source: Source, agent_id: int) -> S
     if agent is None:
         raise NotFound(_("No such agent."))
     result = ShareOutResult()
-    rules_by_department: dict[int, list] = {}
     for ticket_id in agent_open_tickets(agent_id):
         ticket = Ticket.objects.get(pk=ticket_id)
-        if ticket.department_id not in rules_by_department:
-            rules_by_department[ticket.department_id] = department_rules(ticket.department_id)
-        rule = matching_rule(ticket, rules_by_department[ticket.department_id])
+        rule = matching_rule(ticket, department_rules(ticket.department_id))
         if rule is None:
             result.kept += 1
             continue
