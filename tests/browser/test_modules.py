@@ -78,7 +78,9 @@ FIELDS = [
 ]
 
 
-def test_build_a_vehicles_module_and_pick_a_car_on_a_ticket(context, page, desk, lang, live_server, screenshot):
+def test_build_a_vehicles_module_and_pick_a_car_on_a_ticket(
+    context, page, desk, lang, live_server, screenshot
+):
     words = WORDS[lang]
     breakdown = ticket_create(
         actor=Actor.system(),
