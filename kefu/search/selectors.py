@@ -26,6 +26,7 @@ from kefu.search.documents import Hit
 from kefu.search.highlight import mark, snippet
 from kefu.search.models import DictionaryEntry, SearchDocument, SearchMiss
 from kefu.search.query import prepare
+from kefu.tickets.filters import number_match
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import visible_tickets
 
@@ -202,8 +203,8 @@ def _rank_tickets(queryset: QuerySet[Ticket], found: QueryTerms, *, limit: int, 
 def search_tickets(user: User | None, query: str, prefix: str, *, limit: int) -> SearchGroup[Ticket]:
     """Tickets ``user`` may see: the one whose number is ``query`` first, then the most relevant."""
     visible = visible_tickets(user).select_related("status", "priority", "contact")
-    number = ticket_number_in(query, prefix)
-    exact = list(visible.filter(number=number)) if number is not None else []
+    numbered = number_match(query, prefix)
+    exact = list(visible.filter(numbered)) if numbered is not None else []
     found = prepare(TICKETS, query)
     ranked = [
         ticket for ticket in _rank_tickets(visible, found, limit=limit, offset=0) if ticket not in exact
@@ -266,8 +267,8 @@ def relevance_page(queryset: QuerySet[Ticket], query: str, *, limit: int, cursor
     than a deeper page).
     """
     offset = _relevance_offset(cursor)
-    number = ticket_number_in(query, helpdesk_settings().ticket_number_prefix)
-    exact = list(queryset.filter(number=number)) if number is not None else []
+    numbered = number_match(query, helpdesk_settings().ticket_number_prefix)
+    exact = list(queryset.filter(numbered)) if numbered is not None else []
     ranked = [t for t in rank_tickets(queryset, query, limit=offset + limit + 1) if t not in exact]
     rows = (exact + ranked)[offset : offset + limit + 1]
     has_more = len(rows) > limit and offset + limit <= MAX_RELEVANCE_OFFSET

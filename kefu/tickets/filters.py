@@ -67,6 +67,22 @@ def _custom_field_filters(
     return queryset
 
 
+def number_match(query: str, prefix: str = "") -> Q | None:
+    """The tickets ``query`` names by number: the plain number (``42``, ``#42``, the prefix and 42) or a
+    display number (``AS-20261122-00042``, with or without the prefix or ``#``), whatever format was
+    in force when the ticket was created. ``None`` when ``query`` cannot be a number."""
+    text = query.strip()
+    if prefix and text.casefold().startswith(prefix.casefold()):
+        text = text[len(prefix) :]
+    text = text.strip().lstrip("#").strip()
+    if not text or len(text) > 64 or any(character.isspace() for character in text):
+        return None
+    match = Q(display_number__iexact=text)
+    if _is_number(text) and len(text) < 19:
+        match |= Q(number=int(text))
+    return match
+
+
 def _is_number(value: str) -> bool:
     """ASCII digits only: ``str.isdigit`` also accepts "²" or "①", which ``int()`` refuses."""
     return value.isascii() and value.isdigit()
@@ -142,10 +158,10 @@ def apply_ticket_filters(
         queryset = queryset.filter(tags__name__iexact=filters.tag.strip())
     if filters.q and filters.q.strip():
         query = filters.q.strip()
-        number = query.lstrip("#")
-        if _is_number(number) and len(number) < 19:
+        numbered = number_match(query)
+        if numbered is not None:
             queryset = queryset.filter(
-                Q(number=int(number)) | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query))
+                numbered | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query))
             )
         else:
             queryset = filter_tickets_by_text(queryset, query)

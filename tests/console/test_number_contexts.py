@@ -28,3 +28,11 @@ def test_list_column_picker_and_contact_page_say_ticket_number_in_chinese(client
         page = client.get(path).content.decode()
         assert "编号" in page, path
         assert "整数" not in page, path
+
+
+@pytest.mark.django_db
+def test_the_priority_colour_picker_is_a_swatch_even_after_an_error(client, admin_agent):
+    client.force_login(admin_agent.user)
+    response = client.post("/settings/priorities/", {"name": "", "colour": "#ff0000", "order": 1})
+    html = response.content.decode()
+    assert 'type="color" name="colour" value="#ff0000" class="form-control form-control-color"' in html

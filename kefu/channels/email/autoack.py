@@ -83,7 +83,7 @@ def acknowledgement(mailbox: Mailbox, ticket: Ticket) -> tuple[str, str]:
     """(subject, text body) for ``ticket`` in its contact's language; the subject always has the tag."""
     language = contact_language(ticket)
     context = {
-        "ticket_number": f"{HelpdeskSettings.load().ticket_number_prefix}{ticket.number}",
+        "ticket_number": f"{HelpdeskSettings.load().ticket_number_prefix}{ticket.shown_number}",
         "subject": ticket.subject,
         "contact_name": ticket.contact.name or ticket.contact.email,
         "mailbox_name": mailbox.display_name or mailbox.name,

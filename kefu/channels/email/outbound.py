@@ -134,7 +134,7 @@ def root_message_id(ticket: Ticket, mailbox: Mailbox | None) -> str:
 
 
 def subject_tag(ticket: Ticket) -> str:
-    return f"[{HelpdeskSettings.load().ticket_number_prefix}{ticket.number}]"
+    return f"[{HelpdeskSettings.load().ticket_number_prefix}{ticket.shown_number}]"
 
 
 def one_line(text: str) -> str:

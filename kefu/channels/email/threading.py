@@ -28,13 +28,20 @@ from kefu.channels.email.models import InboundMessage
 from kefu.channels.email.parse.message import ParsedMessage
 from kefu.contacts.models import Contact
 from kefu.org.selectors import helpdesk_settings
-from kefu.tickets.selectors import ticket_by_number, ticket_from_row, untrashed_threads_with_message_ids
+from kefu.tickets.selectors import (
+    ticket_after_merges,
+    ticket_by_display_number,
+    ticket_by_number,
+    ticket_from_row,
+    untrashed_threads_with_message_ids,
+)
 
 if TYPE_CHECKING:
     from kefu.tickets.models import Ticket
 
 MAX_REFERENCES = 100
 _TAG = re.compile(r"\[([^\[\]\d\s]{0,16})(\d{1,18})\]")
+_DISPLAY_TAG = re.compile(r"\[([^\[\]\s]{1,80})\]")
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def referenced_message_ids(parsed: ParsedMessage) -> list[str]:
     return list(dict.fromkeys(value for value in cleaned if value))[:MAX_REFERENCES]
 
 
-_MATCH_COLUMNS = ("id", "contact_id", "account_id", "deleted_at")
+_MATCH_COLUMNS = ("id", "contact_id", "account_id", "deleted_at", "merged_into_id")
 
 
 def _matched_ticket(values: tuple[object, ...]) -> Ticket:
@@ -93,9 +100,23 @@ def subject_ticket_numbers(subject: str, prefix: str) -> list[int]:
     return [int(number) for tag_prefix, number in _TAG.findall(subject) if tag_prefix in prefixes]
 
 
+def subject_display_numbers(subject: str, prefix: str) -> list[str]:
+    """The display numbers tagged in ``subject`` (``[#AS-20261122-00042]``), without the prefix or ``#``."""
+    found = []
+    for tag in _DISPLAY_TAG.findall(subject):
+        for tag_prefix in sorted({prefix, "#"} - {""}, key=len, reverse=True):
+            if tag.startswith(tag_prefix):
+                found.append(tag[len(tag_prefix) :])
+                break
+    return [shown for shown in found if shown]
+
+
 def ticket_by_subject_tag(subject: str, prefix: str, sender: Contact) -> Ticket | None:
-    for number in subject_ticket_numbers(subject, prefix):
-        ticket = ticket_by_number(number)
+    """The tagged ticket the sender may write to: by display number first (whatever the number format
+    was when the ticket was created), then by the plain number of an older tag (``[#42]``)."""
+    candidates = [ticket_by_display_number(shown) for shown in subject_display_numbers(subject, prefix)]
+    candidates += [ticket_by_number(number) for number in subject_ticket_numbers(subject, prefix)]
+    for ticket in candidates:
         if ticket is not None and (
             ticket.contact_id == sender.pk or ticket.cc_contacts.filter(pk=sender.pk).exists()
         ):
@@ -104,13 +125,16 @@ def ticket_by_subject_tag(subject: str, prefix: str, sender: Contact) -> Ticket 
 
 
 def find_ticket(parsed: ParsedMessage, *, sender: Contact) -> Match | None:
-    """The ticket ``parsed`` continues, by headers first and the subject tag second, or ``None``."""
+    """The ticket ``parsed`` continues, by headers first and the subject tag second, or ``None``.
+
+    A merged ticket's message continues the ticket it was merged into.
+    """
     ticket = ticket_by_message_ids(referenced_message_ids(parsed))
     if ticket is not None:
-        return Match(ticket, "headers")
+        return Match(ticket_after_merges(ticket), "headers")
     if "[" not in parsed.subject:
         return None
     ticket = ticket_by_subject_tag(parsed.subject, helpdesk_settings().ticket_number_prefix, sender)
     if ticket is not None:
-        return Match(ticket, "subject_tag")
+        return Match(ticket_after_merges(ticket), "subject_tag")
     return None

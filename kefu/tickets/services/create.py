@@ -31,7 +31,7 @@ from kefu.tickets.services.cc import cc_contacts_for, check_cc_room
 from kefu.tickets.services.changes import change_time, snapshot, ticket_change
 from kefu.tickets.services.fields import clean_ticket_fields
 from kefu.tickets.services.messages import clean_message, message_thread_fields, store_thread
-from kefu.tickets.services.numbering import next_ticket_number
+from kefu.tickets.services.numbering import number_ticket
 
 _CREATE_FIELDS = (
     "subject", "department_id", "status", "priority", "type", "channel", "assignee_id", "team_id",
@@ -224,7 +224,6 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
         tags = values.pop("tags", [])
         created_at = change_time(source, data.created_at)
         ticket = Ticket(
-            number=next_ticket_number(),
             created_at=created_at,
             updated_at=created_at,
             is_spam=data.is_spam,
@@ -234,6 +233,7 @@ def ticket_create(*, actor: Actor, source: Source, data: TicketCreateInput) -> T
         )
         if ticket.status.status_type == StatusType.CLOSED:
             ticket.closed_at = created_at
+        number_ticket(ticket)
         ticket.save(force_insert=True)
         if tags:
             ticket.tags.add(*tags)

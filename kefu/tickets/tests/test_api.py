@@ -54,6 +54,8 @@ def expected_ticket(ticket: Ticket) -> dict:
         "account_id": ticket.account_id,
         "brand_id": ticket.brand_id,
         "parent_id": ticket.parent_id,
+        "merged_into_id": ticket.merged_into_id,
+        "split_from_id": ticket.split_from_id,
         "channel": ticket.channel,
         "category": ticket.category,
         "sub_category": ticket.sub_category,

@@ -26,6 +26,8 @@ def api_client_for(api_client_for):
         return client
 
     return make
+
+
 SEEDED = [
     ("咨询", "Question"),
     ("问题", "Problem"),
