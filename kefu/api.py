@@ -34,8 +34,9 @@ from kefu.org.api import router as org_router
 from kefu.org.services import api_key_authenticate
 from kefu.portal.api import brands_router, public_router
 from kefu.search.api import router as search_router
-from kefu.tickets.api import catalog_router
+from kefu.tickets.api import TicketMoved, catalog_router
 from kefu.tickets.api import router as tickets_router
+from kefu.tickets.numbering_api import router as numbering_router
 from kefu.transfer.api import exports_router, imports_router
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, code.get(exc.status_code, "error"), message)
 
 
+@api.exception_handler(TicketMoved)
+def on_ticket_moved(request: HttpRequest, exc: TicketMoved) -> HttpResponse:
+    """A merged ticket: 301 to the ticket it was merged into, ``{"merged_into": id}``."""
+    return exc.response(request)
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("Not found."))
@@ -184,6 +191,7 @@ api.add_router("/tickets", macro_tickets_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/custom-fields", customfields_router)
+api.add_router("/settings", numbering_router)
 api.add_router("/modules", modules_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exports", exports_router)

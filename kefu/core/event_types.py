@@ -22,6 +22,10 @@ class EventType(enum.StrEnum):
     TICKET_FOLLOWED = "ticket.followed"
     TICKET_DELIVERY_UPDATED = "ticket.delivery_updated"
     TICKET_DELETED = "ticket.deleted"
+    # Merging (on the merged ticket and on the target), its undo, and a message split into a new ticket.
+    TICKET_MERGED = "ticket.merged"
+    TICKET_MERGE_UNDONE = "ticket.merge_undone"
+    TICKET_SPLIT = "ticket.split"
     # Other domains.
     CONTACT_MERGED = "contact.merged"
     AGENT_INVITED = "agent.invited"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Status, UploadedFile
 
@@ -34,6 +34,7 @@ from kefu.tickets.schemas import (
     EventListOut,
     FileIn,
     FollowIn,
+    MergeIn,
     MessageIn,
     PageIn,
     PriorityOut,
@@ -56,6 +57,7 @@ from kefu.tickets.selectors import (
     attachment_get,
     comment_list,
     event_list,
+    merge_target_id,
     priority_list,
     relevance_page,
     status_list,
@@ -80,7 +82,7 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
     return {
         "id": ticket.pk,
         "number": ticket.number,
-        "display_number": f"{prefix}{ticket.number}",
+        "display_number": f"{prefix}{ticket.shown_number}",
         "subject": ticket.subject,
         "description": ticket.description,
         "status": ticket.status.name,
@@ -97,6 +99,8 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
         "account_id": ticket.account_id,
         "brand_id": ticket.brand_id,
         "parent_id": ticket.parent_id,
+        "merged_into_id": ticket.merged_into_id,
+        "split_from_id": ticket.split_from_id,
         "channel": ticket.channel,
         "category": ticket.category,
         "sub_category": ticket.sub_category,
@@ -125,11 +129,32 @@ def _ticket_json(ticket: Ticket, request: HttpRequest) -> dict[str, Any]:
     )
 
 
+class TicketMoved(Exception):
+    """A merged ticket was asked for: the API answers 301 to the ticket it was merged into."""
+
+    def __init__(self, ticket_id: int, target_id: int):
+        super().__init__(f"ticket {ticket_id} was merged into {target_id}")
+        self.ticket_id = ticket_id
+        self.target_id = target_id
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        path = request.get_full_path().replace(f"/tickets/{self.ticket_id}", f"/tickets/{self.target_id}", 1)
+        response = JsonResponse({"merged_into": self.target_id}, status=301)
+        response["Location"] = path
+        return response
+
+
+def _not_merged(ticket: Ticket) -> Ticket:
+    if ticket.merged_into_id is not None:
+        raise TicketMoved(ticket.pk, merge_target_id(ticket))
+    return ticket
+
+
 def _visible_ticket(request: HttpRequest, ticket_id: Id) -> Ticket:
     ticket = ticket_get(request.auth, ticket_id)
     if ticket is None:
         raise Http404
-    return ticket
+    return _not_merged(ticket)
 
 
 def _visible_ticket_row(request: HttpRequest, ticket_id: Id) -> Ticket:
@@ -137,7 +162,7 @@ def _visible_ticket_row(request: HttpRequest, ticket_id: Id) -> Ticket:
     ticket = ticket_visible(request.auth, ticket_id)
     if ticket is None:
         raise Http404
-    return ticket
+    return _not_merged(ticket)
 
 
 def attachment_out(attachment: Attachment) -> dict[str, Any]:
@@ -346,6 +371,50 @@ def list_children(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
     ticket = _visible_ticket_row(request, ticket_id)
     prefix = helpdesk_settings().ticket_number_prefix
     return {"items": [relative_out(member, prefix) for member in ticket_children(request.auth, ticket)]}
+
+
+@router.post(
+    "/{ticket_id}/merge",
+    response={200: TicketOut, **ERRORS},
+    summary="Merge tickets into this one",
+    description=(
+        "Moves the conversation, comments, attachments, CC contacts, followers, tags, child tickets and "
+        "history of every ticket in `ticket_ids` into this one; they close and answer 301 to this ticket "
+        "from then on. Undo within 10 minutes with `POST /tickets/{merged_id}/unmerge`."
+    ),
+)
+def merge(request: HttpRequest, ticket_id: Id, payload: MergeIn) -> dict[str, Any]:
+    ticket = _visible_ticket(request, ticket_id)
+    target = services.ticket_merge(
+        actor=_actor(request), source=Source.API, target=ticket, ticket_ids=payload.ticket_ids
+    )
+    return _ticket_json(target, request)
+
+
+@router.post(
+    "/{ticket_id}/unmerge",
+    response={200: TicketOut, **ERRORS},
+    summary="Undo a merge",
+    description="Within 10 minutes of the merge, gives the merged ticket back what the merge moved.",
+)
+def unmerge(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
+    ticket = ticket_get(request.auth, ticket_id)
+    if ticket is None:
+        raise Http404
+    restored = services.ticket_merge_undo(actor=_actor(request), source=Source.API, merged=ticket)
+    return _ticket_json(restored, request)
+
+
+@router.post(
+    "/{ticket_id}/threads/{thread_id}/split",
+    response={201: TicketOut, **ERRORS},
+    summary="Split a message off into a new ticket",
+    description="The message and its files move to a new ticket linked to this one (`split_from_id`).",
+)
+def split(request: HttpRequest, ticket_id: Id, thread_id: Id) -> Status[dict[str, Any]]:
+    ticket = _visible_ticket(request, ticket_id)
+    new = services.ticket_split(actor=_actor(request), source=Source.API, ticket=ticket, thread_id=thread_id)
+    return Status(201, _ticket_json(new, request))
 
 
 @router.get(

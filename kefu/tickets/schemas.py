@@ -133,6 +133,8 @@ class TicketOut(Schema):
     account_id: int | None
     brand_id: int | None
     parent_id: int | None
+    merged_into_id: int | None
+    split_from_id: int | None
     channel: str
     category: str
     sub_category: str
@@ -342,3 +344,7 @@ class RelativeOut(Schema):
 
 class ChildrenOut(Schema):
     items: list[RelativeOut]
+
+
+class MergeIn(InputSchema):
+    ticket_ids: list[Id] = Field(max_length=20, examples=[[1043, 1051]])

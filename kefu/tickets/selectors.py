@@ -352,15 +352,12 @@ def register_text_ranking(ranker: TextRanker) -> None:
     _text_ranker = ranker
 
 
-def relevance_page(
-    queryset: QuerySet[Ticket], query: str, *, limit: int, cursor: str | None
-) -> Page[Ticket]:
+def relevance_page(queryset: QuerySet[Ticket], query: str, *, limit: int, cursor: str | None) -> Page[Ticket]:
     """A page of ``queryset`` most relevant to ``query`` first (``sort=relevance``; the search app ranks)."""
     if _text_ranker is None:
         matching = filter_tickets_by_text(queryset, query)
         return paginate(matching, sort="-created_at", limit=limit, cursor=cursor)
     return _text_ranker(queryset, query, limit=limit, cursor=cursor)
-
 
 
 def contact_may_write(contact_id: int, ticket: Ticket) -> bool:
@@ -443,6 +440,15 @@ def ticket_by_number(number: int) -> Ticket | None:
     )
 
 
+def ticket_by_display_number(display_number: str) -> Ticket | None:
+    """The ticket shown as ``display_number`` (any format it was created under) unless it is in the trash."""
+    return (
+        Ticket.objects.filter(display_number__iexact=display_number, deleted_at__isnull=True)
+        .select_related("contact", "status")
+        .first()
+    )
+
+
 def ticket_from_row(columns: Sequence[str], values: Sequence[object]) -> Ticket:
     """A ticket made from columns already read (``values`` in the order of ``columns``), with no query;
     any other column loads on first use, as with ``only()``."""
@@ -503,3 +509,27 @@ def ticket_parent(user: User | None, ticket: Ticket) -> FamilyMember | None:
 def visible_ticket_by_number(user: User | None, number: int) -> Ticket | None:
     """A ticket the agent typed the number of (linking a parent or child)."""
     return visible_tickets(user).filter(number=number).first()
+
+
+def merge_target_id(ticket: Ticket) -> int:
+    """The ticket a merged ticket's conversation lives in now, following merges of merges."""
+    target_id = ticket.merged_into_id or ticket.pk
+    for _hop in range(10):
+        following = Ticket.objects.filter(pk=target_id).values_list("merged_into_id", flat=True).first()
+        if following is None:
+            break
+        target_id = following
+    return target_id
+
+
+def ticket_after_merges(ticket: Ticket) -> Ticket:
+    """``ticket``, or the ticket it was merged into (with its contact and status) if it was merged:
+    where a reply to a merged ticket's old email thread or ``[#number]`` belongs."""
+    if ticket.merged_into_id is None:
+        return ticket
+    target = (
+        Ticket.objects.select_related("contact", "status")
+        .filter(pk=merge_target_id(ticket), deleted_at__isnull=True)
+        .first()
+    )
+    return target or ticket

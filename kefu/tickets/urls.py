@@ -8,6 +8,7 @@ from kefu.tickets.views import (
     create,
     detail,
     family,
+    merge,
     presence,
     properties,
     saved_views,
@@ -33,6 +34,9 @@ urlpatterns: list = [
     path("<int:ticket_id>/mentions/", conversation.ticket_mentions, name="mentions"),
     path("<int:ticket_id>/properties/", properties.ticket_property, name="property"),
     path("<int:ticket_id>/family/", family.ticket_family, name="family"),
+    path("<int:ticket_id>/merge/", merge.ticket_merge, name="merge"),
+    path("<int:ticket_id>/unmerge/", merge.ticket_unmerge, name="unmerge"),
+    path("<int:ticket_id>/threads/<int:thread_id>/split/", merge.ticket_split, name="split"),
     path("<int:ticket_id>/presence/", presence.ticket_presence, name="presence"),
     path("<int:ticket_id>/presence/leave/", presence.ticket_presence_leave, name="presence-leave"),
     path(

@@ -19,10 +19,12 @@ from kefu.tickets.services.create import ticket_create
 from kefu.tickets.services.delivery import thread_delivery_update, thread_message_id_assign
 from kefu.tickets.services.fields import MAX_BODY, MAX_SUBJECT
 from kefu.tickets.services.followers import ticket_follow
+from kefu.tickets.services.merge import UNDO_WINDOW, ticket_merge, ticket_merge_undo, undoable_merges
 from kefu.tickets.services.messages import MAX_RECIPIENTS
 from kefu.tickets.services.presence import ticket_presence_beat, ticket_presence_leave
 from kefu.tickets.services.reading import ticket_mark_read
 from kefu.tickets.services.saved_views import saved_view_create, saved_view_delete, saved_view_update
+from kefu.tickets.services.split import ticket_split
 from kefu.tickets.services.tags import ticket_tag
 from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
@@ -35,6 +37,7 @@ __all__ = [
     "MAX_CC_CONTACTS",
     "MAX_RECIPIENTS",
     "MAX_SUBJECT",
+    "UNDO_WINDOW",
     "ThreadDelivery",
     "ThreadDirection",
     "attachment_add",
@@ -56,14 +59,18 @@ __all__ = [
     "ticket_delete",
     "ticket_follow",
     "ticket_mark_read",
+    "ticket_merge",
+    "ticket_merge_undo",
     "ticket_presence_beat",
     "ticket_presence_leave",
     "ticket_receive",
     "ticket_reply",
     "ticket_set_status",
+    "ticket_split",
     "ticket_tag",
     "ticket_type_create",
     "ticket_type_update",
     "ticket_update",
     "tickets_reassign_contact",
+    "undoable_merges",
 ]

@@ -30,6 +30,8 @@ TICKET_RATE = "ticket.rate"
 TICKET_ATTACH = "ticket.attach"
 TICKET_CC = "ticket.cc"
 TICKET_FOLLOW = "ticket.follow"
+TICKET_MERGE = "ticket.merge"
+"""Merge tickets into another, split a message off, undo a merge: the edit right, so not light agents."""
 TICKET_DELIVERY = "ticket.delivery"
 """Record what became of an outgoing message: the sending flow's own business."""
 
@@ -40,6 +42,7 @@ _AGENT_PERMISSION = {
     TICKET_ATTACH: permissions.TICKET_COMMENT,
     TICKET_CC: permissions.TICKET_EDIT,
     TICKET_FOLLOW: None,
+    TICKET_MERGE: permissions.TICKET_EDIT,
     TICKET_DELIVERY: None,
 }
 _AGENT_ONLY_SYSTEM = {TICKET_DELIVERY}

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -34,6 +36,7 @@ from kefu.tickets.selectors import (
     conversation_comments,
     conversation_threads,
     event_list,
+    merge_target_id,
     priority_list,
     status_list,
     thread_with_full_message,
@@ -46,6 +49,7 @@ from kefu.tickets.selectors import (
 )
 from kefu.tickets.views.family import family_context
 from kefu.tickets.views.forms import CREATE_CHANNELS
+from kefu.tickets.views.merge import merge_context
 
 PARTS = ("conversation", "history", "properties", "header", "full", "family")
 PREVIEW_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -106,6 +110,7 @@ def conversation_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
         "preview_image_types": PREVIEW_IMAGE_TYPES,
         "pdf_type": PDF_TYPE,
         "can_view_source": agent_access(request.user).can(permissions.SETTINGS_MANAGE),
+        "can_split": agent_access(request.user).can(permissions.TICKET_EDIT),
     }
 
 
@@ -217,6 +222,7 @@ def page_context(request: HttpRequest, ticket: Any, **composer: Any) -> dict[str
         **properties_context(request, ticket),
         **composer_context(request, ticket, **composer),
         **family_context(request, ticket),
+        **merge_context(request, ticket),
         "other_tickets": contact_other_tickets(request.user, ticket),
         "previous_ticket": previous,
         "next_ticket": following,
@@ -236,10 +242,23 @@ def _full_message(request: HttpRequest, ticket: Any) -> HttpResponse:
     )
 
 
+def _merged_redirect(request: HttpRequest, ticket: Any) -> HttpResponse:
+    """A merged ticket's page: its conversation is on the ticket it was merged into."""
+    target_id = merge_target_id(ticket)
+    messages.info(
+        request,
+        _("Ticket %(number)s was merged into this ticket.")
+        % {"number": f"{helpdesk_settings().ticket_number_prefix}{ticket.number}"},
+    )
+    return redirect("tickets:detail", ticket_id=target_id)
+
+
 @login_required
 @require_GET
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = visible_ticket_or_404(request, ticket_id)
+    if ticket.merged_into_id is not None:
+        return _merged_redirect(request, ticket)
     part = request.GET.get("part", "")
     if part in PARTS and is_partial(request):
         if part == "full":
