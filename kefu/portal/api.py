@@ -124,7 +124,7 @@ def public_ticket(
             source=source,
             data=services.SubmissionInput(
                 subject=payload.subject, message=payload.message, name=payload.name, email=payload.email,
-                department_id=payload.department_id, custom_fields=dict(payload.custom_fields),
+                department_id=payload.department_id, custom_fields=dict(payload.custom_fields), cc=payload.cc,
                 honeypot=payload.website, proof_challenge=payload.proof.challenge if payload.proof else "",
                 proof_nonce=payload.proof.nonce if payload.proof else "",
                 ip_address=request.META.get("REMOTE_ADDR") or None, language=payload.language or "",

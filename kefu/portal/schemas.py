@@ -58,6 +58,7 @@ class PublicTicketIn(InputSchema):
     message: text(100_000, min_length=1) = Field(examples=["输入密码后一直提示错误。"])  # type: ignore[valid-type]
     department_id: Id | None = None
     custom_fields: dict[str, JsonValue] = Field(default_factory=dict)
+    cc: list[text(254)] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
     channel: Literal["portal", "widget"] = "portal"
     language: Literal["zh-hans", "en"] | None = None
     website: text(200) = Field("", description="Leave empty (a trap for robots).")  # type: ignore[valid-type]

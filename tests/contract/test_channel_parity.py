@@ -27,15 +27,22 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from kefu.automation.tests.factories import WorkflowRuleFactory
 from kefu.channels.email.intake import message_process, message_store
 from kefu.channels.email.models import InboundMessage
 from kefu.channels.email.tests.factories import MailboxFactory
 from kefu.channels.email.tests.mails import raw_mail
+from kefu.contacts.services import contact_get_or_create_by_email
+from kefu.core.actors import Actor, Source
 from kefu.core.event_types import TICKET_EVENTS
 from kefu.core.html import html_to_text
 from kefu.core.models import OutboxEvent
+from kefu.kb.tests.factories import BrandFactory
 from kefu.org.tests.factories import ApiKeyFactory
-from kefu.tickets.models import Status, Ticket, TicketEvent
+from kefu.portal.models import Customer
+from kefu.portal.tests.factories import CustomerFactory
+from kefu.tickets.models import Priority, Status, Ticket, TicketEvent
+from kefu.tickets.services import ticket_merge
 from tests.fixtures import ApiClient
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -173,18 +180,60 @@ class EmailChannel(Channel):
         )
 
 
+class PortalChannel(Channel):
+    """A brand's help center: the signed-in customer opens the ticket and answers on its page."""
+
+    channel = "portal"
+
+    def __init__(self, department: Any, agent: Any) -> None:
+        super().__init__(department, agent)
+
+        self.brand = BrandFactory(slug="parity")
+        self.brand.departments.set([department])
+        # The customer the other channels met by email, now signed in to the help center.
+        contact = contact_get_or_create_by_email(
+            actor=Actor.system(), source=Source.PORTAL, email=CUSTOMER, name="王芳"
+        )
+        customer = Customer.objects.filter(contact=contact).first() or CustomerFactory(
+            contact=contact, user__email=CUSTOMER
+        )
+        self.customer = Client()
+        self.customer.force_login(customer.user)
+
+    def open(self) -> None:
+        response = self.customer.post(
+            "/hc/parity/tickets/new/" if self.channel == "portal" else "/hc/parity/widget/ticket/",
+            {"subject": SUBJECT, "message": FIRST, "cc": CC, "files": [SimpleUploadedFile("log.txt", LOG)]},
+        )
+        assert response.status_code in (200, 302), response.content
+        self.ticket = Ticket.objects.get(channel=self.channel, subject=SUBJECT)
+
+    def customer_writes(self, text: str) -> None:
+        response = self.customer.post(f"/hc/parity/tickets/{self.ticket.pk}/", {"body": text})
+        assert response.status_code == 302, response.content
+
+
+class WidgetChannel(PortalChannel):
+    """The widget's panel opens the ticket; the customer answers in the help center its tickets link to."""
+
+    channel = "widget"
+
+
 ADAPTERS: dict[str, Callable[[Any, Any], Channel]] = {
     "api": ApiChannel,
     "console": ConsoleChannel,
     "email": EmailChannel,
+    "portal": PortalChannel,
+    "widget": WidgetChannel,
 }
 
 
 def _masked(value: Any) -> Any:
-    """A logged value without what differs by nature between channels: ids, numbers, times, channel."""
+    """A logged value without what differs by nature between channels: ids, numbers, times, channel, and
+    what a help center's door adds of itself (its brand, the language of the page the customer wrote on)."""
     if isinstance(value, dict):
         return {
-            key: "<channel>" if key == "channel" else _masked(item)
+            key: f"<{key}>" if key in {"channel", "brand", "language"} else _masked(item)
             for key, item in value.items()
             if key not in {"id", "number", "thread_id", "first_message"}
         }
@@ -281,15 +330,13 @@ def test_every_channel_ends_in_the_same_ticket_history_and_side_effects(departme
     ]
     assert len(api["mails"]) == 1
     assert api["undelivered"] == 0
-    for name in ("console", "email"):
+    for name in ("console", "email", "portal", "widget"):
         for part in api:
             assert outcomes[name][part] == api[part], f"{name} differs from api in {part}"
 
 
 def test_a_workflow_rule_fires_identically_on_every_channel(department, agent):
     """Rules run inside the one write path, so a ticket from any door meets them the same way."""
-    from kefu.automation.tests.factories import WorkflowRuleFactory
-    from kefu.tickets.models import Priority
 
     WorkflowRuleFactory(
         name="打印机故障",
@@ -335,3 +382,36 @@ def test_a_workflow_rule_fires_identically_on_every_channel(department, agent):
     rule_events = TicketEvent.objects.filter(actor_kind="rule")
     rule_actors = {(event.actor_kind, event.actor_name) for event in rule_events}
     assert rule_actors == {("rule", "打印机故障"), ("rule", "客户追问")}
+
+
+@pytest.mark.django_db
+def test_a_merged_tickets_email_reply_lands_on_the_target(department, agent, create_ticket):
+    """Replies to a merged ticket's old email thread, by headers or by its ``[#number]``, continue the
+    ticket it was merged into, exactly as replies to the target itself do."""
+
+    email = EmailChannel(department, agent)
+    email.open()
+    merged = email.ticket
+    target = create_ticket(subject="打印机问题（已合并）")
+    ticket_merge(actor=Actor.agent(agent.user), source=Source.WEB, target=target, ticket_ids=[merged.pk])
+    by_headers = email._ingest(
+        raw_mail(
+            sender=f"王芳 <{CUSTOMER}>",
+            subject=f"Re: {SUBJECT}",
+            body="合并后按邮件头回复。",
+            message_id="<parity-merged-1@example.cn>",
+            in_reply_to="<parity-1@example.cn>",
+        )
+    )
+    by_tag = email._ingest(
+        raw_mail(
+            sender=f"王芳 <{CUSTOMER}>",
+            subject=f"Re: {SUBJECT} [#{merged.number}]",
+            body="合并后按编号回复。",
+            message_id="<parity-merged-2@example.cn>",
+        )
+    )
+    assert (by_headers.ticket_id, by_tag.ticket_id) == (target.pk, target.pk)
+    texts = [html_to_text(t.body_html) for t in Ticket.objects.get(pk=target.pk).threads.order_by("id")]
+    assert texts[-2:] == ["合并后按邮件头回复。", "合并后按编号回复。"]
+    assert Ticket.objects.get(pk=merged.pk).threads.count() == 0

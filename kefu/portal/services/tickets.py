@@ -45,6 +45,8 @@ class SubmissionInput:
     department_id: int | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict)
     files: list[FileInput] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
+    """Addresses to keep informed (the customer's colleague, say), as an email's CC would."""
     honeypot: str = ""
     proof_challenge: str = ""
     proof_nonce: str = ""
@@ -137,7 +139,11 @@ def portal_ticket_submit(
                     language=data.language if data.language in ("zh-hans", "en") else brand.default_language,
                     custom_fields=data.custom_fields,
                     message=MessageInput(
-                        body=data.message, from_address=contact.email, channel=source.value, files=data.files
+                        body=data.message,
+                        from_address=contact.email,
+                        channel=source.value,
+                        files=data.files,
+                        cc=data.cc,
                     ),
                 ),
             )

@@ -42,7 +42,7 @@ def test_an_anonymous_visitor_submits_with_name_and_email(brand):
     )
     assert response.status_code == 200
     ticket = Ticket.objects.get()
-    assert f"Ticket number {ticket.number}" in response.content.decode()
+    assert f"工单编号 {ticket.shown_number}。" in response.content.decode()
     missing = Client().post("/hc/acme/tickets/new/", {"subject": "", "message": ""})
     assert missing.status_code == 422
     assert set(missing.context["errors"]) == {"subject", "message", "email"}

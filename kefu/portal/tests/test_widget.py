@@ -67,7 +67,7 @@ def test_a_ticket_from_the_widget_has_the_widget_channel(brand):
     assert response.status_code == 200
     ticket = Ticket.objects.get()
     assert (ticket.channel, ticket.brand_id) == ("widget", brand.pk)
-    assert f"Ticket number {ticket.number}" in response.content.decode()
+    assert f"工单编号 {ticket.shown_number}。" in response.content.decode()
 
 
 def test_a_signed_in_customer_sees_their_tickets_in_the_widget(

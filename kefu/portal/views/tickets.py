@@ -30,6 +30,11 @@ def files_of(request: HttpRequest) -> list[FileInput]:
     ]
 
 
+def cc_of(request: HttpRequest) -> list[str]:
+    raw = request.POST.get("cc", "").replace("，", ",").replace(";", ",")
+    return [address.strip() for address in raw.split(",") if address.strip()][:20]
+
+
 def custom_field_values(request: HttpRequest, fields: list[Any]) -> dict[str, Any]:
     """The custom fields as the ticket services take them; empty inputs are left out."""
     values: dict[str, Any] = {}
@@ -87,6 +92,7 @@ def ticket_new(request: HttpRequest, site: Site) -> HttpResponse:
             department_id=context["department_id"],
             custom_fields=custom_field_values(request, context["custom_fields"]),
             files=files_of(request),
+            cc=cc_of(request),
             honeypot=request.POST.get("website", ""),
             proof_challenge=request.POST.get("proof_challenge", ""),
             proof_nonce=request.POST.get("proof_nonce", ""),

@@ -22,7 +22,7 @@ from kefu.kb import selectors as kb
 from kefu.portal import selectors, services
 from kefu.portal.views.common import Site, client_ip, help_center_view, page
 from kefu.portal.views.pages import article_path
-from kefu.portal.views.tickets import custom_field_values, files_of, submit_context
+from kefu.portal.views.tickets import cc_of, custom_field_values, files_of, submit_context
 
 WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "portal" / "widget.js"
 BOT_ANSWERS = 3
@@ -124,6 +124,7 @@ def ticket(request: HttpRequest, site: Site) -> HttpResponse:
         department_id=context["department_id"],
         custom_fields=custom_field_values(request, context["custom_fields"]),
         files=files_of(request),
+        cc=cc_of(request),
         honeypot=request.POST.get("website", ""),
         proof_challenge=request.POST.get("proof_challenge", ""),
         proof_nonce=request.POST.get("proof_nonce", ""),
