@@ -37,6 +37,8 @@ class TablerMixin:
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
+            elif getattr(widget, "input_type", "") == "color":
+                css = "form-control form-control-color"  # a swatch, not a full-width grey bar
             else:
                 css = "form-control"
             if name in errors:

@@ -46,3 +46,13 @@ def test_the_quick_search_floats_over_the_page_without_moving_the_navbar(signed_
     expect(page.get_by_test_id("search-quick")).to_be_visible()
     after = (navbar.bounding_box()["height"], heading.bounding_box()["y"])
     assert after == before
+
+
+def test_the_rich_text_toolbar_speaks_the_console_language(signed_in: Page, desk, text, lang):
+    page = signed_in
+    page.goto(f"/tickets/{desk.tickets[0].pk}/")
+    bold = page.locator("trix-toolbar [data-trix-attribute=bold]").first
+    expect(bold).to_have_attribute("title", "粗体" if lang == "zh-hans" else "Bold")
+    expect(page.locator("trix-toolbar [data-trix-action=undo]").first).to_have_attribute(
+        "title", "撤销" if lang == "zh-hans" else "Undo"
+    )
