@@ -30,6 +30,8 @@ RuleRunner = Callable[["RecordedChange"], None]
 
 _runners: list[RuleRunner] = []
 _causes: ContextVar[tuple[str, ...]] = ContextVar("kefu_rule_causes", default=())
+# Whether the runners running now recorded a change-set: only then must the caller re-read its ticket.
+_wrote: ContextVar[list[bool] | None] = ContextVar("kefu_rule_wrote", default=None)
 
 
 def register_rule_runner(runner: RuleRunner) -> None:
@@ -40,6 +42,11 @@ def register_rule_runner(runner: RuleRunner) -> None:
 def unregister_rule_runner(runner: RuleRunner) -> None:
     if runner in _runners:
         _runners.remove(runner)
+
+
+def registered_rule_runners() -> tuple[RuleRunner, ...]:
+    """The runners in the order they run (the automation app registers its own when it loads)."""
+    return tuple(_runners)
 
 
 def current_cause() -> str | None:
@@ -67,8 +74,16 @@ def current_depth() -> int:
     return len(_causes.get())
 
 
+def note_rule_write() -> None:
+    """A rule recorded a change-set: the ticket the runners were called for may have changed."""
+    wrote = _wrote.get()
+    if wrote is not None:
+        wrote[0] = True
+
+
 def run_rules(change: RecordedChange) -> bool:
-    """Run every registered runner for ``change``; return whether any ran (the ticket may have changed)."""
+    """Run every registered runner for ``change``; return whether any of them recorded a change-set (the
+    caller's copy of the ticket may then be stale). Runners that only looked cost the caller nothing."""
     if not _runners:
         return False
     causes = _causes.get()
@@ -80,7 +95,9 @@ def run_rules(change: RecordedChange) -> bool:
             change.ticket.pk,
         )
         return False
+    wrote = [False]
     token = _causes.set((*causes, change.change_set))
+    wrote_token = _wrote.set(wrote)
     try:
         for runner in list(_runners):
             try:
@@ -89,5 +106,6 @@ def run_rules(change: RecordedChange) -> bool:
             except Exception:
                 logger.exception("rule runner %r failed on change-set %s", runner, change.change_set)
     finally:
+        _wrote.reset(wrote_token)
         _causes.reset(token)
-    return True
+    return wrote[0]

@@ -97,7 +97,6 @@ def test_only_administrators_may_generate_and_only_by_post(agent, admin_agent, d
     assert Client().post(url, {"action": "generate"}).status_code == 302
     denied = client_for(agent).post(url, {"action": "generate"})
     assert denied.status_code == 403
-    assert "intake-secret" not in denied.content.decode()
     assert client_for(admin_agent).get(url).status_code == 405
     assert (
         client_for(admin_agent).post(reverse("mail:mailbox-intake-secret", args=[99999])).status_code == 404

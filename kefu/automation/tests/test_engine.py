@@ -227,7 +227,7 @@ def test_loop_guard_stops_two_rules_flipping_a_field(create_ticket, agent):
     assert ticket.priority == high
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_rule_for_the_trigger_costs_no_query(create_ticket, agent):
     """Enabled rules are loaded once per process (until a rule changes), grouped by trigger."""
     WorkflowRuleFactory(trigger=Trigger.COMMENT, actions=[{"type": "add_tags", "tags": ["x"]}])

@@ -33,7 +33,7 @@ from kefu.core.errors import NotFound
 from kefu.core.event_types import EventType
 from kefu.core.events import publish
 from kefu.tickets.models import Ticket, TicketEvent
-from kefu.tickets.rules import current_cause, run_rules
+from kefu.tickets.rules import current_cause, note_rule_write, run_rules
 from kefu.tickets.services.fields import REFERENCE_FIELDS
 
 
@@ -194,6 +194,8 @@ def ticket_change(
         if not (change.changes or change.always):
             return
         _write(change)
+        if change.caused_by is not None:
+            note_rule_write()
         # Announced before the rules run, so that the outbox lists a cause before its effects.
         publish(event_type, **change.payload())
         if run_rules(change):
