@@ -294,7 +294,8 @@ def terms(text: str, *, query: bool = False) -> list[Term]:
         result.extend(_latin_terms(run, start, offsets, query=query))
         # "wi fi", "e mail": two short words in a row also meet their joined spelling, and so do a word
         # and the model number after it ("iPhone 15" meets "iphone15").
-        if previous_short is not None and run.isalnum() and folded[previous_short[2] : start].isspace():
+        gap = folded[previous_short[2] : start] if previous_short is not None else ""
+        if previous_short is not None and run.isalnum() and gap and not gap.strip(" \t\u3000"):
             before = previous_short[0]
             if (len(before) <= SHORT_PART and len(run) <= SHORT_PART) or (
                 before.isalpha() and run.isdigit() and len(run) <= MODEL_DIGITS
