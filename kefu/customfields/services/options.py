@@ -96,14 +96,15 @@ def _clean_option(field: CustomField, errors: dict[str, str], changes: Mapping[s
             errors["parent_values"] = _("Enter a list of values.")
             wanted = []
         wanted = list(dict.fromkeys(wanted))
-        if wanted and field.parent is None:
+        parent = field.parent
+        if wanted and parent is None:
             errors["parent_values"] = _("This field does not depend on another field.")
-        elif wanted:
-            known = set(PicklistOption.objects.filter(field=field.parent).values_list("value", flat=True))
+        elif wanted and parent is not None:
+            known = set(PicklistOption.objects.filter(field=parent).values_list("value", flat=True))
             unknown = [value for value in wanted if value not in known]
             if unknown:
                 errors["parent_values"] = _("Not values of %(field)s: %(values)s.") % {
-                    "field": field.parent.key,
+                    "field": parent.key,
                     "values": ", ".join(unknown),
                 }
         cleaned["parent_values"] = wanted

@@ -155,7 +155,7 @@ def _ticket_rows(tickets: list[Ticket], keys: list[str]) -> Iterator[list[Any]]:
             ticket.department.code,
             ticket.status.name_en or ticket.status.name,
             ticket.priority.name_en or ticket.priority.name if ticket.priority else "",
-            ticket.type.name if getattr(ticket, "type", None) else "",
+            ticket.type.name if ticket.type is not None else "",
             ticket.channel,
             ticket.contact.email if ticket.contact else "",
             ticket.contact.name if ticket.contact else "",
@@ -265,7 +265,7 @@ def _source(
 
 
 def _stream(
-    kind: str, user: User | None, module_key: str, tick: Callable[[int], None] | None
+    kind: str, user: User | None, module_key: str, tick: Callable[[int], object] | None
 ) -> tuple[list[str], Iterator[list[Any]], int]:
     header, queryset, rows, by_chunk = _source(kind, user, module_key)
     total = queryset.count()
