@@ -35,6 +35,12 @@ class EventType(enum.StrEnum):
     KB_ARTICLE_DELETED = "kb.article_deleted"
     # Help center: an email to a customer (verify the address, set a password, reset it).
     PORTAL_CUSTOMER_EMAIL = "portal.customer_email"
+    # Tasks (on a ticket or on their own): reminders subscribe to these once notifications exist.
+    TASK_CREATED = "task.created"
+    TASK_UPDATED = "task.updated"
+    TASK_COMPLETED = "task.completed"
+    TASK_REOPENED = "task.reopened"
+    TASK_DELETED = "task.deleted"
 
 
 TICKET_EVENTS = frozenset(member for member in EventType if member.value.startswith("ticket."))
