@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "kefu.modules",
     "kefu.transfer",
     "kefu.automation",
+    "kefu.timetracking",
+    "kefu.tasks",
 ]
 
 MIDDLEWARE = [
