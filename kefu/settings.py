@@ -254,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-outbound-requeue": {"task": "mail.outbound_requeue", "schedule": 120.0},
     # Time rules (supervisor rules): each enabled rule over the tickets its conditions select.
     "automation-time-rules": {"task": "automation.sweep_time_rules", "schedule": 300.0},
+    # Scheduled replies whose time has come (each claimed, so two beats or workers never send one twice).
+    "tickets-scheduled-replies": {"task": "tickets.send_scheduled_replies", "schedule": 30.0},
 }
 
 KEFU_JIEBA_CACHE = DATA_DIR / "jieba.cache"

@@ -30,7 +30,9 @@ MAX_BODY_CHARS = 100_000
 
 def _conversations(ticket_ids: list[int]) -> dict[int, list[str]]:
     texts: dict[int, list[str]] = {pk: [] for pk in ticket_ids}
-    for pk, body in Thread.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", "body_text"):
+    # A scheduled reply is not part of the conversation until it has gone (its sending re-indexes).
+    sent = Thread.objects.filter(ticket_id__in=ticket_ids, scheduled=False)
+    for pk, body in sent.values_list("ticket_id", "body_text"):
         texts[pk].append(body)
     for pk, body in Comment.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", "body_text"):
         texts[pk].append(body)

@@ -40,6 +40,7 @@ from kefu.tickets.schemas import (
     PriorityOut,
     RelativeOut,
     ReplyIn,
+    ScheduledReplyIn,
     StatusOut,
     TagsIn,
     ThreadListOut,
@@ -62,6 +63,7 @@ from kefu.tickets.selectors import (
     relevance_page,
     status_list,
     thread_list,
+    thread_visible,
     ticket_children,
     ticket_get,
     ticket_list_queryset,
@@ -192,6 +194,8 @@ def thread_out(thread: Thread) -> dict[str, Any]:
         "body_html": thread.body_html,
         "body_text": thread.body_text,
         "delivery_status": thread.delivery_status,
+        "scheduled": thread.scheduled,
+        "send_at": thread.send_at,
         "attachments": [attachment_out(attachment) for attachment in thread.attachments.all()],
         "created_at": thread.created_at,
     }
@@ -426,7 +430,16 @@ def list_threads(request: HttpRequest, ticket_id: Id, page: Query[PageIn]) -> di
     return {"items": [thread_out(thread) for thread in result.items], "next_cursor": result.next_cursor}
 
 
-@router.post("/{ticket_id}/threads", response={201: ThreadOut, **ERRORS}, summary="Reply to the customer")
+@router.post(
+    "/{ticket_id}/threads",
+    response={201: ThreadOut, **ERRORS},
+    summary="Reply to the customer",
+    description=(
+        "Sends the reply now, or with `send_at` schedules it: the thread answers `scheduled: true` until "
+        "it goes (change it with PATCH, cancel it with DELETE before then). A scheduled reply goes even "
+        "if the ticket is closed in the meantime."
+    ),
+)
 def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> Status[dict[str, Any]]:
     ticket = _visible_ticket(request, ticket_id)
 
@@ -438,6 +451,43 @@ def reply(request: HttpRequest, ticket_id: Id, payload: ReplyIn) -> Status[dict[
         return 201, ThreadOut.model_validate(thread_out(thread)).model_dump(mode="json")
 
     return Status(*idempotent(request, create))
+
+
+def _ticket_thread(request: HttpRequest, ticket_id: Id, thread_id: Id) -> Thread:
+    ticket = _visible_ticket_row(request, ticket_id)
+    thread = thread_visible(request.auth, thread_id)
+    if thread is None or thread.ticket_id != ticket.pk:
+        raise Http404
+    return thread
+
+
+@router.patch(
+    "/{ticket_id}/threads/{thread_id}",
+    response={200: ThreadOut, **ERRORS},
+    summary="Change a scheduled reply",
+    description="The text (`body`) and/or the time (`send_at`) of a reply that has not gone yet; 409 after.",
+)
+def update_scheduled_reply(
+    request: HttpRequest, ticket_id: Id, thread_id: Id, payload: ScheduledReplyIn
+) -> dict[str, Any]:
+    thread = _ticket_thread(request, ticket_id, thread_id)
+    services.scheduled_reply_update(
+        actor=_actor(request), source=Source.API, thread=thread, body=payload.body, send_at=payload.send_at
+    )
+    thread = thread_list(thread.ticket).get(pk=thread.pk)
+    return ThreadOut.model_validate(thread_out(thread)).model_dump(mode="json")
+
+
+@router.delete(
+    "/{ticket_id}/threads/{thread_id}",
+    response={204: None, **ERRORS},
+    summary="Cancel a scheduled reply",
+    description="Deletes a reply that has not gone yet, with its files; 409 once it has gone.",
+)
+def cancel_scheduled_reply(request: HttpRequest, ticket_id: Id, thread_id: Id) -> Status[None]:
+    thread = _ticket_thread(request, ticket_id, thread_id)
+    services.scheduled_reply_cancel(actor=_actor(request), source=Source.API, thread=thread)
+    return Status(204, None)
 
 
 @router.get("/{ticket_id}/comments", response={200: CommentListOut, **ERRORS}, summary="List comments")

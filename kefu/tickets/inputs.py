@@ -60,6 +60,8 @@ class ReplyInput:
     bcc: list[str] = field(default_factory=list)
     attachment_ids: list[int] = field(default_factory=list)
     created_at: dt.datetime | None = None
+    send_at: dt.datetime | None = None
+    """Schedule the reply for this moment (aware, in the future) instead of sending it now."""
 
 
 @dataclass

@@ -243,7 +243,12 @@ class Ticket(models.Model):
 
 
 class Thread(models.Model):
-    """A public message on a ticket, from the customer (inbound) or to them (outbound)."""
+    """A public message on a ticket, from the customer (inbound) or to them (outbound).
+
+    An outbound thread may be *scheduled*: written now, sent at ``send_at`` by a beat task. Until then
+    it is the agents' draft: no event, no email, not in the customer's view; once sent it is a reply
+    like any other (``created_at`` becomes the moment it went).
+    """
 
     class Direction(models.TextChoices):
         INBOUND = "in", _("From the customer")
@@ -281,12 +286,26 @@ class Thread(models.Model):
     message_id = models.CharField(max_length=998, blank=True, db_index=True)
     delivery_status = models.CharField(max_length=8, choices=Delivery.choices, blank=True, default="")
     delivery_error = models.TextField(blank=True)
+    scheduled = models.BooleanField(
+        _("scheduled"),
+        default=False,
+        help_text=_("A reply waiting for its time: not sent to the customer, not shown to them."),
+    )
+    send_at = models.DateTimeField(
+        _("send at"), null=True, blank=True, help_text=_("When a scheduled reply goes (or went).")
+    )
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
-        indexes = [models.Index(fields=["ticket", "created_at"], name="thread_ticket_created_idx")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="thread_ticket_created_idx"),
+            # The beat task's candidates: the few scheduled replies, by time (a partial index).
+            models.Index(
+                fields=["send_at"], name="thread_scheduled_due_idx", condition=models.Q(scheduled=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}/{self.pk}"

@@ -207,6 +207,20 @@ class ReplyIn(InputSchema):
     cc: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
     bcc: list[text(254)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
     attachment_ids: list[Id] = Field(default_factory=list, max_length=100)
+    send_at: Annotated[Moment, Field(examples=["2026-12-08T09:30:00+08:00"])] | None = Field(
+        None,
+        description=(
+            "Schedule the reply for this moment (ISO 8601 with its offset, in the future, within 365 days) "
+            "instead of sending it now. The answer then has `scheduled: true`."
+        ),
+    )
+
+
+class ScheduledReplyIn(InputSchema):
+    """What may change on a scheduled reply before it goes."""
+
+    body: text(200_000, min_length=1) | None = None  # type: ignore[valid-type]
+    send_at: Moment | None = None
 
 
 class MessageIn(InputSchema):
@@ -232,6 +246,8 @@ class ThreadOut(Schema):
     body_html: str
     body_text: str
     delivery_status: str
+    scheduled: bool = Field(description="A reply waiting for `send_at`: not sent, not seen by the customer.")
+    send_at: dt.datetime | None = Field(description="When a scheduled reply goes (or went).")
     attachments: list[AttachmentOut]
     created_at: dt.datetime
 

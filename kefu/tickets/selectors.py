@@ -172,16 +172,31 @@ def ticket_page_get(user: User | None, ticket_id: int) -> Ticket | None:
 def conversation_threads(ticket: Ticket) -> QuerySet[Thread]:
     """The ticket's messages in time order, with authors and files, in a fixed number of queries.
 
+    Scheduled replies are not messages yet (the customer's view must not show them): see
+    :func:`scheduled_replies`.
+
     The whole message (``full_html``) is left out: the page only needs to know that there is one, and
     loads it when the agent asks.
     """
     has_full = ExpressionWrapper(~Q(full_html=""), output_field=BooleanField())
     return (
-        ticket.threads.select_related("author_user", "author_contact")
+        ticket.threads.filter(scheduled=False)
+        .select_related("author_user", "author_contact")
         .defer("full_html", "body_text", "author_user__password")
         .annotate(has_full_message=has_full)
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
+    )
+
+
+def scheduled_replies(ticket: Ticket) -> QuerySet[Thread]:
+    """The ticket's replies waiting for their time, the soonest first, with their authors and files."""
+    return (
+        ticket.threads.filter(scheduled=True)
+        .select_related("author_user")
+        .defer("full_html", "author_user__password")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("send_at", "id")
     )
 
 

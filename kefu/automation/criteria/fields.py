@@ -39,7 +39,7 @@ class Facts:
     def threads(self) -> dict[str, Any]:
         return self.memo(
             "threads",
-            lambda: Thread.objects.filter(ticket_id=self.ticket.pk).aggregate(
+            lambda: Thread.objects.filter(ticket_id=self.ticket.pk, scheduled=False).aggregate(
                 count=Count("pk"),
                 last_in=Max("created_at", filter=Q(direction=Thread.Direction.INBOUND)),
                 last_out=Max("created_at", filter=Q(direction=Thread.Direction.OUTBOUND)),
@@ -50,7 +50,7 @@ class Facts:
         return self.memo(
             "last_message",
             lambda: (
-                Thread.objects.filter(ticket_id=self.ticket.pk)
+                Thread.objects.filter(ticket_id=self.ticket.pk, scheduled=False)
                 .order_by("-created_at", "-id")
                 .values_list("body_text", flat=True)
                 .first()

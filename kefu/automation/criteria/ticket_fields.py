@@ -80,7 +80,7 @@ def _tag_set(through: Any, owner: str, outer: str) -> SetTarget:
 
 def _latest_thread(value: str, **filters: Any) -> Subquery:
     return Subquery(
-        Thread.objects.filter(ticket_id=OuterRef("pk"), **filters)
+        Thread.objects.filter(ticket_id=OuterRef("pk"), scheduled=False, **filters)
         .order_by("-created_at", "-id")
         .values(value)[:1]
     )
@@ -88,7 +88,7 @@ def _latest_thread(value: str, **filters: Any) -> Subquery:
 
 def _thread_count() -> Any:
     counted = (
-        Thread.objects.filter(ticket_id=OuterRef("pk"))
+        Thread.objects.filter(ticket_id=OuterRef("pk"), scheduled=False)
         .order_by()
         .values("ticket_id")
         .annotate(n=Count("pk"))

@@ -24,6 +24,13 @@ from kefu.tickets.services.messages import MAX_RECIPIENTS
 from kefu.tickets.services.presence import ticket_presence_beat, ticket_presence_leave
 from kefu.tickets.services.reading import ticket_mark_read
 from kefu.tickets.services.saved_views import saved_view_create, saved_view_delete, saved_view_update
+from kefu.tickets.services.schedule import MAX_SCHEDULE_AHEAD
+from kefu.tickets.services.scheduled_replies import (
+    scheduled_replies_send_due,
+    scheduled_reply_cancel,
+    scheduled_reply_send,
+    scheduled_reply_update,
+)
 from kefu.tickets.services.split import ticket_split
 from kefu.tickets.services.tags import ticket_tag
 from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
@@ -36,6 +43,7 @@ __all__ = [
     "MAX_BODY",
     "MAX_CC_CONTACTS",
     "MAX_RECIPIENTS",
+    "MAX_SCHEDULE_AHEAD",
     "MAX_SUBJECT",
     "UNDO_WINDOW",
     "ThreadDelivery",
@@ -47,6 +55,10 @@ __all__ = [
     "saved_view_create",
     "saved_view_delete",
     "saved_view_update",
+    "scheduled_replies_send_due",
+    "scheduled_reply_cancel",
+    "scheduled_reply_send",
+    "scheduled_reply_update",
     "status_create",
     "status_update",
     "thread_delivery_update",

@@ -33,6 +33,7 @@ from kefu.tickets.services.messages import (
     message_thread_fields,
     store_thread,
 )
+from kefu.tickets.services.schedule import clean_send_at, reply_schedule
 
 
 def _touch(change: RecordedChange, *, first_response: bool = False) -> None:
@@ -61,6 +62,10 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
 
     A requester without an email address cannot receive it: the thread is kept and shows
     "not delivered: no address" instead of claiming a delivery that will not happen.
+
+    With ``data.send_at`` the reply is *scheduled* instead (see ``services.scheduled``): stored now,
+    sent at that moment by the beat task through :func:`reply_sent`, the same record an immediate
+    reply writes.
     """
     authorize(actor, ticket, permissions.TICKET_REPLY)
     errors: dict[str, str] = {}
@@ -68,9 +73,26 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
     to = clean_addresses(data.to, "to", errors) or reply_recipients(ticket)
     cc = clean_addresses(data.cc, "cc", errors)
     bcc = clean_addresses(data.bcc, "bcc", errors)
+    send_at = clean_send_at(actor, data.send_at, errors) if data.send_at is not None else None
     if errors:
         raise ValidationFailed(_("The reply is not valid."), fields=errors)
     attachments = claim_attachments(ticket, data.attachment_ids)
+    fields = {
+        "direction": Thread.Direction.OUTBOUND,
+        "channel": Channel.EMAIL
+        if to
+        else (ticket.channel if ticket.channel in Channel.values else Channel.WEB),
+        "author_user": actor.user if actor.is_agent else None,
+        "to": to,
+        "cc": cc,
+        "bcc": bcc,
+        "body_html": body_html,
+        "body_text": body_text,
+    }
+    if send_at is not None:
+        return reply_schedule(
+            actor=actor, source=source, ticket=ticket, attachments=attachments, send_at=send_at, fields=fields
+        )
     with ticket_change(
         actor=actor,
         source=source,
@@ -83,21 +105,18 @@ def ticket_reply(*, actor: Actor, source: Source, ticket: Ticket, data: ReplyInp
             change,
             attachments,
             [],
-            direction=Thread.Direction.OUTBOUND,
-            channel=Channel.EMAIL
-            if to
-            else (ticket.channel if ticket.channel in Channel.values else Channel.WEB),
-            author_user=actor.user if actor.is_agent else None,
-            to=to,
-            cc=cc,
-            bcc=bcc,
             subject=change.ticket.subject,
-            body_html=body_html,
-            body_text=body_text,
             delivery_status="" if to else Thread.Delivery.NO_ADDRESS,
+            **fields,
         )
-        _touch(change, first_response=actor.is_agent or actor.kind.value in {"rule", "blueprint"})
+        reply_sent(change)
     return thread
+
+
+def reply_sent(change: RecordedChange) -> None:
+    """What a reply going out adds to its change-set, sent now or at its scheduled time."""
+    actor = change.actor
+    _touch(change, first_response=actor.is_agent or actor.kind.value in {"rule", "blueprint"})
 
 
 def _clean_mentions(ticket: Ticket, mention_ids: list[int], errors: dict[str, str]) -> list[User]:
