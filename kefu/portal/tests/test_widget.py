@@ -81,3 +81,42 @@ def test_a_signed_in_customer_sees_their_tickets_in_the_widget(
     assert "我的工单" in html
     assert "别人的工单" not in html
     assert "别人的工单" not in Client().get("/hc/acme/widget/tickets/").content.decode()
+
+
+def test_an_anonymous_visitor_on_another_site_needs_no_csrf_cookie(brand, refund_article):
+    """In a third-party iframe the browser keeps no help-desk cookie: the panel's forms work without one."""
+    client = Client(enforce_csrf_checks=True)
+    asked = client.post("/hc/acme/widget/ask/?lang=en", {"q": "怎么申请退款"}, headers={"HX-Request": "true"})
+    assert asked.status_code == 200
+    assert asked.context["answers"][0][0].article.pk == refund_article.pk
+    sent = client.post(
+        "/hc/acme/widget/ticket/",
+        {"name": "王芳", "email": "wang.fang@example.cn", "subject": "物流", "message": "还没发货"},
+        headers={"HX-Request": "true"},
+    )
+    assert sent.status_code == 200
+    assert Ticket.objects.get().channel == "widget"
+
+
+def test_a_signed_in_customers_widget_forms_are_checked_against_csrf(customer):
+    from kefu.org.tests.factories import PASSWORD
+
+    client = Client(enforce_csrf_checks=True)
+    client.login(username=customer.user.email, password=PASSWORD)
+    forged = client.post(
+        "/hc/acme/widget/ticket/",
+        {"subject": "伪造", "message": "不是我发的"},
+        headers={"HX-Request": "true"},
+    )
+    assert forged.status_code == 403
+    assert not Ticket.objects.exists()
+    assert client.post("/hc/acme/widget/ask/", {"q": "退款"}).status_code == 403
+
+    token = client.get("/hc/acme/widget/ticket/").context["csrf_token"]
+    sent = client.post(
+        "/hc/acme/widget/ticket/",
+        {"subject": "物流", "message": "还没发货"},
+        headers={"HX-Request": "true", "X-CSRFToken": str(token)},
+    )
+    assert sent.status_code == 200
+    assert Ticket.objects.get().contact_id == customer.contact_id

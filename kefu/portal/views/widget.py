@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from kefu.core.actors import Source
@@ -52,6 +53,27 @@ def widget_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
+def csrf_when_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A panel form that works in a third-party iframe, checked against CSRF whenever that matters.
+
+    On another site's page the browser neither stores nor sends the help desk's cookies (they are
+    ``SameSite=Lax``), so an anonymous visitor has no CSRF cookie and every POST would be refused.
+    Such a request carries no session, hence no authority to forge: it may do only what the public
+    API lets anyone do (behind the same honeypot, rate limit and proof of work). A request that does
+    carry a signed-in session also carries the CSRF cookie, and is checked as usual.
+    """
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return protected(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _panel(
     request: HttpRequest, site: Site, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -76,6 +98,7 @@ def bot_answers(site: Site, question: str) -> list[Any]:
 
 
 @require_POST
+@csrf_when_signed_in
 @widget_view
 def ask(request: HttpRequest, site: Site) -> HttpResponse:
     question = request.POST.get("q", "").strip()[:500]
@@ -107,6 +130,7 @@ def article(request: HttpRequest, site: Site, article_id: int) -> HttpResponse:
     )
 
 
+@csrf_when_signed_in
 @widget_view
 def ticket(request: HttpRequest, site: Site) -> HttpResponse:
     context = submit_context(request, site)
