@@ -105,7 +105,8 @@ def customer_attachment(contact: Contact, ticket_id: int, attachment_id: int) ->
         return None
     return (
         Attachment.objects.filter(ticket=ticket, pk=attachment_id)
-        .filter(Q(thread__isnull=False) | Q(comment__is_public=True))
+        # A scheduled reply's files are the customer's only once the reply has gone.
+        .filter(Q(thread__isnull=False, thread__scheduled=False) | Q(comment__is_public=True))
         .first()
     )
 

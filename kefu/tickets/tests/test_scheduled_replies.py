@@ -234,3 +234,22 @@ def test_the_send_is_claimed_once_even_when_called_twice(agent, ticket, clock):
     assert scheduled_reply_send(thread_id=thread.pk) is None
     assert ticket.events.filter(action="ticket.replied", field="threads").count() == 1
     assert timezone.now() == START + dt.timedelta(minutes=1)
+
+
+def test_its_files_reach_the_customer_only_once_it_went(agent, ticket, clock):
+    import io
+
+    from kefu.portal.selectors import customer_attachment
+    from kefu.tickets.services import attachment_add
+
+    actor = Actor.agent(agent.user)
+    content = io.BytesIO(b"%PDF-1.4 quote")
+    attachment = attachment_add(
+        actor=actor, source=Source.WEB, ticket=ticket, filename="报价单.pdf", content=content, size=14
+    )
+    thread = schedule(agent, ticket, minutes=1, attachment_ids=[attachment.pk])
+    assert list(thread.attachments.all()) == [attachment]
+    assert customer_attachment(ticket.contact, ticket.pk, attachment.pk) is None
+    clock.move_to(START + dt.timedelta(minutes=1))
+    assert scheduled_replies_send_due() == 1
+    assert customer_attachment(ticket.contact, ticket.pk, attachment.pk) == attachment
