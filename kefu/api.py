@@ -34,9 +34,13 @@ from kefu.org.api import router as org_router
 from kefu.org.services import api_key_authenticate
 from kefu.portal.api import brands_router, public_router
 from kefu.search.api import router as search_router
+from kefu.tasks.api import router as tasks_router
 from kefu.tickets.api import TicketMoved, catalog_router
 from kefu.tickets.api import router as tickets_router
 from kefu.tickets.numbering_api import router as numbering_router
+from kefu.tickets.saved_views_api import router as saved_views_router
+from kefu.timetracking.api import entries_router as time_entries_router
+from kefu.timetracking.api import tickets_router as ticket_time_router
 from kefu.transfer.api import exports_router, imports_router
 
 logger = logging.getLogger(__name__)
@@ -188,6 +192,10 @@ def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
 
 api.add_router("/tickets", tickets_router)
 api.add_router("/tickets", macro_tickets_router)
+api.add_router("/saved-views", saved_views_router)
+api.add_router("/tickets", ticket_time_router)
+api.add_router("/time-entries", time_entries_router)
+api.add_router("/tasks", tasks_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/custom-fields", customfields_router)

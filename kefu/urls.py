@@ -21,6 +21,8 @@ urlpatterns = [
     path("kb/", include("kefu.kb.urls")),
     path("hc/", include("kefu.portal.urls")),
     path("modules/", include("kefu.modules.urls")),
+    path("time/", include("kefu.timetracking.urls")),
+    path("tasks/", include("kefu.tasks.urls")),
     path("transfer/", include("kefu.transfer.urls")),
     path("settings/mail/", include("kefu.channels.email.urls")),
     path("settings/help-centers/", include("kefu.portal.settings_urls")),

@@ -1,0 +1,154 @@
+"""Tasks in the console: the ticket's task card (add, tick off, errors per field), the "My tasks" page
+with its four groups, the navigation link, and another department's ticket as a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kefu.core.models import OutboxEvent
+from kefu.tasks.models import Task
+from kefu.tasks.tests.factories import task
+
+NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, agent):
+    client.force_login(agent.user)
+    return client
+
+
+@time_machine.travel(NOW, tick=False)
+def test_add_and_tick_off_a_task_on_the_ticket(signed_in, agent, create_ticket):
+    ticket = create_ticket()
+    card = signed_in.post(
+        reverse("tasks:ticket-add", args=[ticket.pk]),
+        {
+            "title": "寄出替换件",
+            "assignee_id": str(agent.user_id),
+            "due_at": "2026-12-07T16:00",
+            "priority": "high",
+        },
+    )
+    assert card.status_code == 200
+    created = Task.objects.get()
+    assert (created.title, created.ticket_id, created.assignee_id, created.priority) == (
+        "寄出替换件",
+        ticket.pk,
+        agent.user_id,
+        "high",
+    )
+    assert created.due_at == dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)  # 16:00 in the agent's zone
+    assert "寄出替换件" in card.content.decode()
+
+    ticked = signed_in.post(reverse("tasks:toggle", args=[created.pk]), {"from": "ticket"})
+    assert ticked.status_code == 200
+    assert b'data-testid="ticket-tasks"' in ticked.content
+    created.refresh_from_db()
+    assert created.done is True
+    assert OutboxEvent.objects.filter(event_type="task.completed").count() == 1
+
+
+def test_bad_input_names_every_field(signed_in, create_ticket):
+    ticket = create_ticket()
+    card = signed_in.post(
+        reverse("tasks:ticket-add", args=[ticket.pk]),
+        {"title": "", "assignee_id": "999999", "due_at": "明天", "priority": "asap"},
+    )
+    assert card.status_code == 422
+    text = card.content.decode()
+    assert "This field is required." in text
+    assert "Unknown agent." in text
+    assert "Enter a date and time." in text
+    assert "Choose one of: low, normal, high, urgent." in text
+    assert not Task.objects.exists()
+
+
+def test_bad_input_in_chinese(signed_in, create_ticket):
+    signed_in.cookies["django_language"] = "zh-hans"
+    ticket = create_ticket()
+    card = signed_in.post(
+        reverse("tasks:ticket-add", args=[ticket.pk]),
+        {"title": " ", "due_at": "明天"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+    assert card.status_code == 422
+    text = card.content.decode()
+    assert "任务无效。" in text
+    assert "此字段为必填项。" in text
+    assert "请输入日期和时间。" in text
+
+
+def test_another_departments_ticket_is_a_404(client, other_agent, agent, create_ticket):
+    ticket = create_ticket()
+    created = task(ticket_id=ticket.pk, assignee_id=agent.user_id)
+    client.force_login(other_agent.user)
+    assert client.get(reverse("tasks:ticket-card", args=[ticket.pk])).status_code == 404
+    assert client.post(reverse("tasks:ticket-add", args=[ticket.pk]), {"title": "x"}).status_code == 404
+    assert client.post(reverse("tasks:toggle", args=[created.pk])).status_code == 404
+    assert client.post(reverse("tasks:delete", args=[created.pk])).status_code == 404
+    created.refresh_from_db()
+    assert created.done is False
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_tasks_groups(signed_in, agent, create_ticket):
+    ticket = create_ticket()
+    task("逾期的任务", assignee_id=agent.user_id, due_at=NOW - dt.timedelta(hours=2))
+    task("今天的任务", ticket_id=ticket.pk, assignee_id=agent.user_id, due_at=NOW + dt.timedelta(hours=3))
+    task("以后的任务", assignee_id=agent.user_id, due_at=NOW + dt.timedelta(days=2))
+    task("做完的任务", assignee_id=agent.user_id, done=True)
+    task("别人的任务", ticket_id=ticket.pk)
+    page = signed_in.get(reverse("tasks:mine"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'aria-current="page">My tasks<' in text
+
+    def section(key: str) -> str:
+        start = text.index(f'data-testid="tasks-{key}"')
+        return text[start : text.index("</section>", start)]
+
+    assert "逾期的任务" in section("overdue")
+    assert "今天的任务" in section("today")
+    assert "以后的任务" in section("upcoming")
+    assert "做完的任务" in section("done")
+    assert "别人的任务" not in text
+
+
+def test_add_a_task_on_its_own_from_my_tasks(signed_in, agent):
+    response = signed_in.post(reverse("tasks:add"), {"title": "整理退货流程", "priority": "low"})
+    assert response.status_code == 302
+    created = Task.objects.get()
+    assert (created.ticket_id, created.assignee_id, created.created_by_id) == (
+        None,
+        agent.user_id,
+        agent.user_id,
+    )
+    bad = signed_in.post(reverse("tasks:add"), {"title": "", "priority": "asap"})
+    assert bad.status_code == 422
+    assert "This field is required." in bad.content.decode()
+
+
+def test_card_query_count_is_fixed(signed_in, agent, create_ticket):
+    ticket = create_ticket()
+    url = reverse("tasks:ticket-card", args=[ticket.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get(url).status_code == 200
+        return len(queries)
+
+    task(ticket_id=ticket.pk, assignee_id=agent.user_id)
+    signed_in.get(url)
+    one = count()
+    for number in range(6):
+        task(f"任务{number}", ticket_id=ticket.pk, assignee_id=agent.user_id)
+    assert count() == one

@@ -1,0 +1,119 @@
+"""REST endpoints for time entries: ``/tickets/{id}/time-entries`` and ``/time-entries/{id}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from kefu.core.actors import Actor, Source
+from kefu.core.api_types import ERRORS, Id
+from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.idempotency import idempotent
+from kefu.core.pagination import paginate
+from kefu.org.selectors import agent_access
+from kefu.timetracking import services
+from kefu.timetracking.inputs import TimeEntryInput
+from kefu.timetracking.schemas import (
+    TimeEntryIn,
+    TimeEntryListIn,
+    TimeEntryListOut,
+    TimeEntryOut,
+    TimeEntryPatchIn,
+)
+from kefu.timetracking.selectors import entry_get, ticket_entries, ticket_totals, visible_ticket
+
+tickets_router = Router(tags=["time tracking"])
+entries_router = Router(tags=["time tracking"])
+
+
+def _agent(request: HttpRequest) -> Actor:
+    if not agent_access(request.auth).is_agent:
+        raise PermissionDenied(_("Only agents can use this endpoint."))
+    return Actor.agent(request.auth)
+
+
+def entry_out(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "agent_id": entry.agent_id,
+        "minutes": entry.minutes,
+        "date": entry.date,
+        "billable": entry.billable,
+        "note": entry.note,
+    }
+
+
+def _ticket_id(request: HttpRequest, ticket_id: int) -> int:
+    if visible_ticket(request.auth, ticket_id) is None:
+        raise Http404
+    return ticket_id
+
+
+@tickets_router.get(
+    "/{ticket_id}/time-entries",
+    response={200: TimeEntryListOut, **ERRORS},
+    summary="List a ticket's time entries, with its totals",
+)
+def list_time_entries(request: HttpRequest, ticket_id: Id, filters: Query[TimeEntryListIn]) -> dict[str, Any]:
+    _agent(request)
+    ticket_id = _ticket_id(request, ticket_id)
+    page = paginate(ticket_entries(ticket_id), sort="-id", limit=filters.limit, cursor=filters.cursor)
+    totals = ticket_totals(ticket_id)
+    return {
+        "items": [entry_out(entry) for entry in page.items],
+        "next_cursor": page.next_cursor,
+        "total_minutes": totals.minutes,
+        "billable_minutes": totals.billable_minutes,
+    }
+
+
+@tickets_router.post(
+    "/{ticket_id}/time-entries",
+    response={201: TimeEntryOut, **ERRORS},
+    summary="Log time on a ticket",
+)
+def create_time_entry(request: HttpRequest, ticket_id: Id, payload: TimeEntryIn) -> Status[dict[str, Any]]:
+    actor = _agent(request)
+    ticket_id = _ticket_id(request, ticket_id)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        entry = services.time_entry_create(
+            actor=actor, source=Source.API, ticket_id=ticket_id, data=TimeEntryInput(**payload.model_dump())
+        )
+        return 201, TimeEntryOut.model_validate(entry_out(entry)).model_dump(mode="json")
+
+    return Status(*idempotent(request, create))
+
+
+def _entry(request: HttpRequest, entry_id: int) -> Any:
+    entry = entry_get(request.auth, entry_id)
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@entries_router.patch("/{entry_id}", response={200: TimeEntryOut, **ERRORS}, summary="Change a time entry")
+def update_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPatchIn) -> dict[str, Any]:
+    actor = _agent(request)
+    entry = _entry(request, entry_id)
+    changes = payload.model_dump(exclude_unset=True)
+    nulls = sorted(
+        name for name in ("minutes", "date", "billable") if name in changes and changes[name] is None
+    )
+    if nulls:
+        raise ValidationFailed(
+            _("The time entry is not valid."),
+            fields={name: _("This field cannot be empty.") for name in nulls},
+        )
+    entry = services.time_entry_update(actor=actor, source=Source.API, entry=entry, changes=changes)
+    return entry_out(entry)
+
+
+@entries_router.delete("/{entry_id}", response={204: None, **ERRORS}, summary="Delete a time entry")
+def delete_time_entry(request: HttpRequest, entry_id: Id) -> Status[None]:
+    actor = _agent(request)
+    services.time_entry_delete(actor=actor, source=Source.API, entry=_entry(request, entry_id))
+    return Status(204, None)
