@@ -350,7 +350,7 @@ def relative_out(member: FamilyMember, prefix: str) -> dict[str, Any]:
     return RelativeOut(
         id=member.id,
         number=member.number,
-        display_number=f"{prefix}{member.number}",
+        display_number=f"{prefix}{member.shown_number}",
         subject=member.subject,
         status=member.status.name,
         status_type=member.status.status_type,

@@ -43,3 +43,29 @@ class PriorityForm(CatalogueForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["colour"].widget.attrs["class"] = "form-control form-control-color"
+
+
+class TicketNumberForm(StyledForm):
+    """The ticket number format; the service checks the tokens (``check_format``)."""
+
+    format = forms.CharField(
+        label=_("Ticket number format"),
+        max_length=100,
+        help_text=_("Applies to tickets created from now on; existing tickets keep their numbers."),
+    )
+
+    def __init__(self, *args: Any, preview_url: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The styling mixin owns "class"; a style attribute survives its re-styling after errors.
+        self.fields["format"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "style": "font-family: var(--tblr-font-monospace)",
+                "hx-get": preview_url,
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#ticket-number-preview",
+                "hx-swap": "outerHTML",
+                "aria-describedby": "ticket-number-preview",
+            }
+        )

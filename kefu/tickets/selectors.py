@@ -483,6 +483,7 @@ class FamilyMember:
 
     id: int
     number: int
+    shown_number: str
     subject: str | None
     status: Status
     department: str
@@ -498,6 +499,7 @@ def _members(user: User | None, tickets: QuerySet[Ticket]) -> list[FamilyMember]
         FamilyMember(
             id=row.pk,
             number=row.number,
+            shown_number=row.shown_number,
             subject=row.subject if row.pk in visible else None,
             status=row.status,
             department=row.department.display_name,

@@ -1,10 +1,10 @@
-"""The settings pages of the tickets app (statuses, priorities, ticket types), mounted under ``settings/``
-next to the organisation's settings; kept out of ``urls.py`` so that their names stay un-namespaced like
-the others."""
+"""The settings pages of the tickets app (statuses, priorities, ticket types, ticket numbers), mounted
+under ``settings/`` next to the organisation's settings; kept out of ``urls.py`` so that their names stay
+un-namespaced like the others."""
 
 from django.urls import path
 
-from kefu.tickets.views import settings
+from kefu.tickets.views import numbering, settings
 
 urlpatterns = [
     path("statuses/", settings.statuses, name="settings-statuses"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("priorities/<int:priority_id>/", settings.priority_edit, name="settings-priority-edit"),
     path("ticket-types/", settings.ticket_types, name="settings-types"),
     path("ticket-types/<int:type_id>/", settings.ticket_type_edit, name="settings-type-edit"),
+    path("ticket-number/", numbering.ticket_number, name="settings-ticket-number"),
+    path("ticket-number/preview/", numbering.ticket_number_preview, name="settings-ticket-number-preview"),
 ]

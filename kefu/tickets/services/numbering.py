@@ -205,11 +205,11 @@ def number_ticket(ticket: Ticket) -> None:
     ticket.display_number = shown
 
 
-def preview_number(format_: str, *, now: dt.datetime | None = None) -> str:
-    """What the next ticket would be numbered, with sample values (the settings page's preview)."""
-    format_ = check_format(format_)
+def _sample_parts(now: dt.datetime | None) -> NumberParts:
+    """The next global number with sample attributes: department AS, priority High, channel email,
+    type Question, department sequence 1, today (the settings page's preview and token list)."""
     last = TicketNumberSequence.objects.filter(pk=1).values_list("last_value", flat=True).first() or 0
-    parts = NumberParts(
+    return NumberParts(
         number=last + 1,
         department_number=1,
         department_code="AS",
@@ -218,7 +218,19 @@ def preview_number(format_: str, *, now: dt.datetime | None = None) -> str:
         ticket_type="Question",
         created_at=now or timezone.now(),
     )
-    return render_number(format_, parts, _zone())
+
+
+def preview_number(format_: str, *, now: dt.datetime | None = None) -> str:
+    """What the next ticket would be numbered, with sample values (the settings page's preview)."""
+    format_ = check_format(format_)
+    return render_number(format_, _sample_parts(now), _zone())
+
+
+def token_examples(*, now: dt.datetime | None = None) -> dict[str, str]:
+    """Each token (``{SEQ:5}`` for the padded sequences) with what it gives for the sample values."""
+    parts, zone = _sample_parts(now), _zone()
+    shown = [f"{{{name}:5}}" if name in ("SEQ", "DEPTSEQ") else f"{{{name}}}" for name in TOKENS]
+    return {token: render_number(token, parts, zone) for token in shown}
 
 
 def ticket_number_format_update(*, actor: Actor, source: Source, number_format: str) -> TicketNumberFormat:

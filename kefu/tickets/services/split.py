@@ -20,7 +20,7 @@ from kefu.tickets.selectors import status_lookup
 from kefu.tickets.services.authorization import TICKET_MERGE, authorize
 from kefu.tickets.services.changes import change_time, ticket_change
 from kefu.tickets.services.create import initial_state
-from kefu.tickets.services.numbering import next_ticket_number
+from kefu.tickets.services.numbering import number_ticket
 
 
 def _thread_to_split(ticket: Ticket, thread_id: int) -> Thread:
@@ -51,7 +51,6 @@ def ticket_split(*, actor: Actor, source: Source, ticket: Ticket, thread_id: int
     with transaction.atomic():
         at = change_time(source, None)
         new = Ticket(
-            number=next_ticket_number(),
             subject=(thread.subject or ticket.subject)[:255],
             description=thread.body_html,
             department_id=ticket.department_id,
@@ -69,6 +68,7 @@ def ticket_split(*, actor: Actor, source: Source, ticket: Ticket, thread_id: int
             created_at=at,
             updated_at=at,
         )
+        number_ticket(new)  # the number format applies to a split-off ticket as to any new one
         new.save(force_insert=True)
         Thread.objects.filter(pk=thread.pk).update(ticket=new)
         attachments = list(Attachment.objects.filter(thread=thread).values_list("pk", "filename"))

@@ -21,8 +21,15 @@ from kefu.core.htmx import is_partial
 from kefu.org import permissions
 from kefu.org.selectors import agent_access, helpdesk_settings
 from kefu.tickets import services
+from kefu.tickets.filters import number_match
 from kefu.tickets.models import StatusType
-from kefu.tickets.selectors import ticket_children, ticket_page_get, ticket_parent, visible_ticket_by_number
+from kefu.tickets.selectors import (
+    ticket_children,
+    ticket_page_get,
+    ticket_parent,
+    visible_ticket_by_number,
+    visible_tickets,
+)
 
 ACTIONS = ("link_child", "unlink_child", "set_parent", "remove_parent")
 
@@ -39,7 +46,7 @@ def family_context(
         "family_parent": ticket_parent(request.user, ticket),
         "family_children": children,
         # What closing this ticket will also close: the console asks before it does.
-        "family_open_children": ", ".join(f"{prefix}{child.number}" for child in still_open),
+        "family_open_children": ", ".join(f"{prefix}{child.shown_number}" for child in still_open),
         "can_edit_family": agent_access(request.user).can(permissions.TICKET_EDIT),
         "family_errors": errors or {},
     }
@@ -51,8 +58,9 @@ def _number(value: str) -> int | None:
 
 
 def _by_number(request: HttpRequest, value: str, field: str) -> Any:
-    number = _number(value)
-    found = visible_ticket_by_number(request.user, number) if number is not None else None
+    """The ticket typed: its plain number or its display number (any format it was created under)."""
+    numbered = number_match(value, helpdesk_settings().ticket_number_prefix)
+    found = visible_tickets(request.user).filter(numbered).first() if numbered is not None else None
     if found is None:
         raise ValidationFailed(
             _("No such ticket."), fields={field: _("Enter the number of a ticket you can see.")}
