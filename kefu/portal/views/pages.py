@@ -158,9 +158,14 @@ def search(request: HttpRequest, site: Site) -> HttpResponse:
 
 @help_center_view
 def suggest(request: HttpRequest, site: Site) -> HttpResponse:
-    """Titles as the visitor types: JSON for scripts, a list for the search box's HTMX."""
+    """Titles as the visitor types: JSON for scripts, a list for the search box's HTMX.
+
+    Like the search, they come from the page's language first and from every language when that
+    offers nothing (a Chinese question typed on the English page)."""
     q = request.GET.get("q", "").strip()[:200]
     titles = kb.article_suggest(site.reader, q, language=site.language) if q else []
+    if q and not titles:
+        titles = kb.article_suggest(site.reader, q, language=None)
     if request.htmx:
         return page(request, site, "portal/partials/suggestions.html", {"titles": titles, "q": q})
     return JsonResponse({"items": titles})
