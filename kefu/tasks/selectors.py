@@ -95,8 +95,13 @@ class MyTasks:
 
 
 def my_tasks(user: User) -> MyTasks:
-    """The user's assigned tasks in the four groups of the "My tasks" page (four queries)."""
-    mine = visible_tasks(user).filter(assignee=user).select_related("ticket")
+    """The user's tasks (assigned to them, or created by them and assigned to nobody) in the four
+    groups of the "My tasks" page (four queries)."""
+    mine = (
+        visible_tasks(user)
+        .filter(Q(assignee=user) | Q(assignee__isnull=True, created_by=user))
+        .select_related("ticket")
+    )
     return MyTasks(
         overdue=list(filter_due(mine, "overdue", user).order_by("due_at", "id")),
         today=list(filter_due(mine, "today", user).order_by("due_at", "id")),

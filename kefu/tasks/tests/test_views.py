@@ -11,8 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kefu.core.actors import Actor, Source
 from kefu.core.models import OutboxEvent
+from kefu.tasks.inputs import TaskInput
 from kefu.tasks.models import Task
+from kefu.tasks.services import task_create
 from kefu.tasks.tests.factories import task
 
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
@@ -107,6 +110,7 @@ def test_my_tasks_groups(signed_in, agent, create_ticket):
     task("以后的任务", assignee_id=agent.user_id, due_at=NOW + dt.timedelta(days=2))
     task("做完的任务", assignee_id=agent.user_id, done=True)
     task("别人的任务", ticket_id=ticket.pk)
+    task_create(actor=Actor.agent(agent.user), source=Source.WEB, data=TaskInput(title="我记下的任务"))
     page = signed_in.get(reverse("tasks:mine"))
     assert page.status_code == 200
     text = page.content.decode()
@@ -119,6 +123,7 @@ def test_my_tasks_groups(signed_in, agent, create_ticket):
     assert "逾期的任务" in section("overdue")
     assert "今天的任务" in section("today")
     assert "以后的任务" in section("upcoming")
+    assert "我记下的任务" in section("upcoming")  # created by the agent, assigned to nobody
     assert "做完的任务" in section("done")
     assert "别人的任务" not in text
 
