@@ -190,8 +190,9 @@ def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
     raise Http404
 
 
-api.add_router("/tickets", tickets_router)
+# Before the tickets router: its "/tickets/bulk-reply" must not be read as "/tickets/{ticket_id}".
 api.add_router("/tickets", macro_tickets_router)
+api.add_router("/tickets", tickets_router)
 api.add_router("/saved-views", saved_views_router)
 api.add_router("/tickets", ticket_time_router)
 api.add_router("/time-entries", time_entries_router)

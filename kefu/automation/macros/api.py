@@ -9,16 +9,20 @@ from ninja import Query, Router, Status
 
 from kefu.automation.edge import agent_actor
 from kefu.automation.macros import services
+from kefu.automation.macros.bulk_reply import ticket_bulk_reply
 from kefu.automation.macros.inputs import MacroInput
 from kefu.automation.macros.schemas import (
     ApplyMacroBulkIn,
     ApplyMacroBulkOut,
     ApplyMacroIn,
+    BulkReplyIn,
+    BulkReplyOut,
     MacroIn,
     MacroOut,
 )
 from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
+from kefu.core.idempotency import idempotent
 from kefu.org.selectors import helpdesk_settings
 from kefu.tickets.api import ticket_out
 from kefu.tickets.schemas import TicketOut
@@ -110,3 +114,33 @@ def apply_macro(request: HttpRequest, ticket_id: Id, payload: ApplyMacroIn) -> d
     # An agent whose macro moved the ticket out of their departments still gets the result of their change.
     current = ticket_get(request.auth, ticket.pk) or ticket
     return ticket_out(current, helpdesk_settings().ticket_number_prefix)
+
+
+@tickets_router.post(
+    "/bulk-reply",
+    response={200: BulkReplyOut, **ERRORS},
+    summary="Reply to many tickets at once",
+    description=(
+        "One text to each ticket of `ticket_ids` (at most 100), its placeholders (as in macros: "
+        "`{{ contact.name }}`, `{{ ticket.number }}`…) filled per ticket. Each ticket gets its own reply, "
+        "emailed through its own mailbox in its own conversation. A ticket that cannot be replied to is "
+        "reported in `results` with the reason, and the others are answered."
+    ),
+)
+def bulk_reply(request: HttpRequest, payload: BulkReplyIn) -> Status[dict[str, Any]]:
+    actor = agent_actor(request.auth)
+
+    def create() -> tuple[int, dict[str, Any]]:
+        result = ticket_bulk_reply(
+            actor=actor, source=Source.API, ticket_ids=list(payload.ticket_ids), body=payload.body
+        )
+        failures = {failure.ticket_id: failure.message for failure in result.failures}
+        results = [
+            {"ticket_id": pk, "status": "replied", "thread_id": result.replied[pk], "message": None}
+            if pk in result.replied
+            else {"ticket_id": pk, "status": "failed", "thread_id": None, "message": failures[pk]}
+            for pk in dict.fromkeys(payload.ticket_ids)
+        ]
+        return 200, {"replied": len(result.replied), "failed": len(failures), "results": results}
+
+    return Status(*idempotent(request, create))

@@ -48,6 +48,26 @@ class ApplyMacroBulkIn(InputSchema):
     ticket_ids: list[Id] = Field(min_length=1, max_length=200)
 
 
+class BulkReplyIn(InputSchema):
+    ticket_ids: list[Id] = Field(max_length=100, examples=[[1043, 1051, 1060]])
+    body: text(200_000) = Field(  # type: ignore[valid-type]
+        examples=["{{ contact.name }}，您好：华东仓的发货延误已解决，您的订单 {{ ticket.number }} 今天发出。"]
+    )
+
+
+class BulkReplyItemOut(Schema):
+    ticket_id: int
+    status: str = Field(description="`replied` or `failed`.")
+    thread_id: int | None = Field(description="The reply on this ticket, when it was replied to.")
+    message: str | None = Field(description="Why this ticket was not replied to.")
+
+
+class BulkReplyOut(Schema):
+    replied: int
+    failed: int
+    results: list[BulkReplyItemOut]
+
+
 class ApplyMacroBulkOut(Schema):
     applied: list[int]
     failed: dict[str, str]
