@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.console import register as register_console
+from bench.search import register as register_search
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--term", action="append", help="search term (repeatable); default: a built-in mix")
     run.set_defaults(handler=_run)
     register_console(commands, database_options)
+    register_search(commands, database_options)
     return parser
 
 

@@ -11,11 +11,11 @@ What the bulk path keeps consistent with the services, because the benchmark rea
 * the ticket number counter (``TicketNumberSequence`` row 1) equals the highest seeded number, updated
   in the same transaction as each batch, so ``ticket_create`` continues the series;
 * every ticket has its ``created`` event, one event per thread, comment, assignment and status change;
-* the search document of a ticket is exactly what ``kefu.search.services.tickets_index`` would store:
-  ``segment_document`` of subject, description, thread and comment texts. Segmentation (~0.6 ms per
-  ticket with jieba) would dominate a million-ticket seed, so each text template is segmented once with
-  placeholder order/serial numbers and the real numbers are substituted into the result; the first
-  tickets are checked against a direct ``segment_document`` call and the seed stops if they differ;
+* the search row of a ticket is exactly what ``kefu.search.services.tickets_index`` would store:
+  ``index_row`` of the subject, the tags and the description, thread and comment texts. Analysis
+  (~1 ms per ticket with jieba) would dominate a million-ticket seed, so each text template is analysed
+  once with placeholder order/serial numbers and the real numbers are substituted into its terms; the
+  first tickets are checked against a direct ``index_row`` call and the seed stops if they differ;
 * the primary-key sequences on PostgreSQL are moved past the explicit ids written here.
 
 The random generator is seeded, so two seeds of the same size produce the same help desk.
@@ -47,8 +47,11 @@ from kefu.demo import content
 from kefu.org import permissions
 from kefu.org.models import Department, User
 from kefu.org.services import agent_create, department_create
+from kefu.search.analysis import Analysed, analyse
 from kefu.search.backends import backend
-from kefu.search.segmentation import segment_document
+from kefu.search.backends.base import IndexRow
+from kefu.search.backends.postgresql import tsvector_literal
+from kefu.search.indexing import index_row
 from kefu.tickets.models import Comment, Priority, Status, Thread, Ticket, TicketEvent, TicketNumberSequence
 
 BENCH_AGENT_EMAIL = "bench-agent@kefu-bench.example"
@@ -166,25 +169,40 @@ class DocumentWriter:
     STAGE = "kefu_bench_documents"
 
     def __init__(self) -> None:
+        self.words: set[str] = set()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {self.STAGE} (ticket_id bigint, body text) "
+                    f"CREATE TEMP TABLE IF NOT EXISTS {self.STAGE} (id bigint, vector text) "
                     "ON COMMIT DELETE ROWS"
                 )
 
-    def write(self, documents: list[tuple[int, str]]) -> None:
+    def write(self, documents: list[IndexRow]) -> None:
         if connection.vendor != "postgresql":
-            backend().store(documents)
+            backend().store("ticket", documents)
             return
+        # The Latin words for typo correction, as the backend's store() records them.
+        words = {
+            word
+            for row in documents
+            for name in ("title", "tags", "body")
+            for word in row.fields.get(name, "").split()
+            if len(word) >= 4 and word.isascii() and word.isalpha()
+        } - self.words
+        self.words |= words
         with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {self.STAGE} (ticket_id, body) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {self.STAGE} (id, vector) FROM STDIN") as copy:
                 for row in documents:
-                    copy.write_row(row)
+                    copy.write_row((row.id, tsvector_literal(row.fields)))
             cursor.execute(
-                "INSERT INTO search_ticket_document (ticket_id, document) "
-                f"SELECT ticket_id, to_tsvector('simple', body) FROM {self.STAGE}"
+                f"INSERT INTO search_ticket_vector (id, vector) SELECT id, vector::tsvector FROM {self.STAGE}"
             )
+            if words:
+                cursor.execute(
+                    "INSERT INTO search_vocabulary (index_name, term) SELECT 'ticket', unnest(%s::text[]) "
+                    "ON CONFLICT DO NOTHING",
+                    [sorted(words)],
+                )
 
 
 # -- reference data ------------------------------------------------------------------------------------
@@ -317,25 +335,40 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, int]]) -> Callable[
 
 
 class Segmenter:
-    """``segment_document`` per distinct template text, with the order/serial numbers substituted after."""
+    """``analyse`` per distinct template text, with the order/serial numbers substituted after.
+
+    The marks analyse into known terms (``KF00000000`` → kf00000000, kf, 00000000; ``SN000000`` →
+    sn000000, sn, 000000); each is swapped term by term for the real number's.
+    """
 
     def __init__(self) -> None:
-        self.cache: dict[str, str] = {}
-        self.order_mark = ORDER_MARK.lower()
-        self.serial_mark = "sn" + SERIAL_MARK
+        self.cache: dict[str, Analysed] = {}
+        self.tags: dict[str, Analysed] = {}
 
-    def segments(self, template: str, values: dict[str, str]) -> tuple[str, str]:
-        """Return (text, its segmentation) for ``template`` filled with ``values``."""
+    def segments(self, template: str, values: dict[str, str]) -> tuple[str, Analysed]:
+        """Return (text, its analysis) for ``template`` filled with ``values``."""
         text = template.format(**values)
         skeleton = template.format(**{**values, "order": ORDER_MARK, "serial": SERIAL_MARK})
-        words = self.cache.get(skeleton)
-        if words is None:
-            words = self.cache[skeleton] = segment_document(skeleton)
+        terms = self.cache.get(skeleton)
+        if terms is None:
+            terms = self.cache[skeleton] = analyse(skeleton)
+        swap: dict[str, str] = {}
         if "{order}" in template:
-            words = words.replace(self.order_mark, values["order"].lower())
+            order = values["order"].lower()
+            swap.update({ORDER_MARK.lower(): order, ORDER_MARK[2:]: order[2:]})
         if "{serial}" in template:
-            words = words.replace(self.serial_mark, "sn" + values["serial"])
-        return text, words
+            swap.update({"sn" + SERIAL_MARK: "sn" + values["serial"], SERIAL_MARK: values["serial"]})
+        if swap:
+            terms = Analysed(
+                words=" ".join(swap.get(word, word) for word in terms.words.split()), grams=terms.grams
+            )
+        return text, terms
+
+    def tag_terms(self, names: list[str]) -> Analysed:
+        key = "\n".join(names)
+        if key not in self.tags:
+            self.tags[key] = analyse(key)
+        return self.tags[key]
 
 
 class Generator:
@@ -399,7 +432,7 @@ class Generator:
         subject, subject_words = self.segmenter.segments(en_subject if english else zh_subject, values)
         description, description_words = self.segmenter.segments(en_body if english else zh_body, values)
         texts = [subject, html_to_text(description)] if self.verified < VERIFY_FIRST else []
-        words = [subject_words, description_words]
+        words = [description_words]
 
         detail = (
             self.options.detail_every > 0
@@ -558,13 +591,23 @@ class Generator:
                 self.stamp(at),
             )
         )
-        document = " ".join(w for w in words if w)
-        rows["documents"].append((ticket_id, document))
+        tag_words = self.segmenter.tag_terms(tag_names)
+        document = IndexRow(
+            id=ticket_id,
+            fields={
+                "title": subject_words.words,
+                "tags": tag_words.words,
+                "body": " ".join(part.words for part in words if part.words),
+                "title_grams": f"{subject_words.grams} {tag_words.grams}".strip(),
+                "body_grams": " ".join(part.grams for part in words if part.grams),
+            },
+        )
+        rows["documents"].append(document)
         if texts:
-            expected = segment_document("\n".join(texts))
+            expected = index_row(ticket_id, title=texts[0], tags=tag_names, body="\n".join(texts[1:]))
             if expected != document:
                 raise RuntimeError(
-                    f"bench seeder: fast segmentation differs for ticket {ticket_id}:\n{expected}\n{document}"
+                    f"bench seeder: fast analysis differs for ticket {ticket_id}:\n{expected}\n{document}"
                 )
             self.verified += 1
 
@@ -739,7 +782,7 @@ def _finish(out: TextIO) -> None:
             out.write("  VACUUM ANALYZE …\n")
             for model in (*MODELS.values(), Contact, ContactEmail, Account):
                 cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-            cursor.execute("VACUUM ANALYZE search_ticket_document")
+            cursor.execute("VACUUM ANALYZE search_ticket_vector")
     else:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -149,8 +149,8 @@ def run_rules(change: RecordedChange, phase: Phase = Phase.CHANGE) -> None:
         if not matches(ticket, rule.criteria, change, facts=facts):
             continue
         result = apply_rule(rule, ticket, change_set=change.change_set, depth=depth)
-        if result.changed:
-            ticket = _reload(ticket)
+        if result.changed and result.ticket is not None:
+            ticket = result.ticket
             facts = Facts(ticket, now=facts.now)
         if result.stop:
             break
@@ -167,6 +167,8 @@ class RuleResult:
     outcome: str = RuleRun.Outcome.NO_CHANGE
     steps: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    ticket: Ticket | None = None
+    """The ticket as the rule's actions left it (re-read after each one), when they changed it."""
 
 
 def rule_actor(rule: RuleSpec) -> Actor:
@@ -197,6 +199,7 @@ def apply_rule(rule: RuleSpec, ticket: Ticket, *, change_set: str = "", depth: i
                 result.steps.extend({"type": action.type, **step} for step in steps)
                 result.changed = True
                 ticket = _reload(ticket)
+                result.ticket = ticket
     except Exception as exc:  # a broken rule must not break the change that triggered it
         logger.exception("rule %s (%s) failed on ticket %s", rule.id, rule.kind, ticket.pk)
         result = RuleResult(stop=result.stop, outcome=RuleRun.Outcome.ERROR, error=_describe_error(exc))

@@ -81,6 +81,13 @@ def note_rule_write() -> None:
         wrote[0] = True
 
 
+def rules_wrote() -> bool:
+    """Whether a runner of the run in progress has recorded a change-set yet: a later runner must then
+    re-read the ticket instead of trusting the change's copy."""
+    wrote = _wrote.get()
+    return bool(wrote and wrote[0])
+
+
 def run_rules(change: RecordedChange) -> bool:
     """Run every registered runner for ``change``; return whether any of them recorded a change-set (the
     caller's copy of the ticket may then be stale). Runners that only looked cost the caller nothing."""

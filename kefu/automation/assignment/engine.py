@@ -31,6 +31,7 @@ from kefu.core.actors import Actor, Source
 from kefu.core.catalog_cache import cached
 from kefu.core.event_types import EventType
 from kefu.tickets.models import Ticket
+from kefu.tickets.rules import rules_wrote
 from kefu.tickets.services import ticket_tag, ticket_update
 
 if TYPE_CHECKING:
@@ -226,8 +227,8 @@ def run_assignment_rules(change: RecordedChange) -> None:
         return
     if not department_rules(change.ticket.department_id):
         return  # the usual case costs no query (a move to another department is a change of its own)
-    # Re-read: a workflow rule that ran before may already have assigned (or moved) the ticket.
-    ticket = Ticket.objects.get(pk=change.ticket.pk)
+    # A workflow rule that ran before may have assigned (or moved) the ticket: then re-read it.
+    ticket = Ticket.objects.get(pk=change.ticket.pk) if rules_wrote() else change.ticket
     if ticket.assignee_id is not None or ticket.deleted_at is not None:
         return
     assign_ticket(ticket)
