@@ -157,3 +157,15 @@ def test_card_query_count_is_fixed(signed_in, agent, create_ticket):
     for number in range(6):
         task(f"任务{number}", ticket_id=ticket.pk, assignee_id=agent.user_id)
     assert count() == one
+
+
+def test_ticking_a_box_on_my_tasks_answers_the_groups_in_place(signed_in, agent):
+    created = task("对账", assignee_id=agent.user_id)
+    response = signed_in.post(reverse("tasks:toggle", args=[created.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "<html" not in text
+    start = text.index('data-testid="tasks-done"')
+    assert "对账" in text[start:]
+    created.refresh_from_db()
+    assert created.done is True
