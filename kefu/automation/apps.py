@@ -21,6 +21,11 @@ class AutomationConfig(AppConfig):
         from kefu.automation import routing
 
         routing.register()
+        # The ticket lists and saved views compile their criteria with this engine (a seam: the
+        # tickets app may not import the automation app).
+        from kefu.automation.criteria import for_tickets
+
+        for_tickets.register()
 
         # Rules are read by every ticket write: cached per process, reloaded when any rule changes.
         for model in (WorkflowRule, TimeRule):

@@ -1,10 +1,14 @@
-"""Filtering ticket lists: one implementation for the API, the console and exports."""
+"""Filtering ticket lists: one implementation for the API, the console and exports.
+
+The filters are translated into criteria (``ticket_filters_criteria``) and compiled by the criteria engine
+(``kefu.tickets.criteria``), the one workflow and time rules use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,13 +16,9 @@ from django.utils.translation import gettext as _
 from kefu.core.errors import ValidationFailed
 from kefu.customfields.selectors import choice_fields
 from kefu.org.models import User
+from kefu.tickets.criteria import ME, Criteria, condition, criteria_q
 from kefu.tickets.models import Channel, StatusType, Ticket
-from kefu.tickets.selectors import (
-    filter_tickets_by_text,
-    priority_lookup,
-    status_lookup,
-    ticket_type_lookup,
-)
+from kefu.tickets.selectors import priority_lookup, status_lookup, ticket_type_lookup
 
 SORTS = ("-created_at", "created_at", "-updated_at", "updated_at", "-number", "number")
 
@@ -43,12 +43,11 @@ class TicketFilters:
     custom_field: list[str] | None = None  # "key:value" each, all of them must match
 
 
-def _custom_field_filters(
-    queryset: QuerySet[Ticket], wanted: list[str], errors: dict[str, str]
-) -> QuerySet[Ticket]:
-    """Tickets whose pick list ``key`` holds ``value`` (a multi-select: among its values), for each
-    ``key:value``; an unknown key or a malformed pair is an error naming ``custom_field``."""
+def _custom_field_conditions(wanted: list[str], errors: dict[str, str]) -> list[dict[str, Any]]:
+    """A condition per ``key:value``: the pick list ``key`` is ``value`` (a multi-select: holds it); an
+    unknown key or a malformed pair is an error naming ``custom_field``."""
     fields = {field.key: field for field in choice_fields("ticket")}
+    conditions = []
     for pair in wanted:
         key, separator, value = pair.partition(":")
         field = fields.get(key.strip())
@@ -56,15 +55,14 @@ def _custom_field_filters(
             errors["custom_field"] = _("Use key:value with the key of a pick list.")
             continue
         if field.field_type == "multi_select":
-            # The stored list read as JSON text holds the value in quotes: PostgreSQL gives it as written,
-            # SQLite as stored (non-ASCII as \\u escapes), so both spellings are looked for.
-            lookup = f"custom_fields__{field.key}__icontains"
-            queryset = queryset.filter(
-                Q(**{lookup: json.dumps(value, ensure_ascii=False)}) | Q(**{lookup: json.dumps(value)})
+            # A multi-select's values are matched as listed, whatever the case the client wrote.
+            known = {item.casefold(): item for item in field.values}
+            conditions.append(
+                condition(f"custom_fields.{field.key}", "contains", known.get(value.casefold(), value))
             )
         else:
-            queryset = queryset.filter(**{f"custom_fields__{field.key}": value})
-    return queryset
+            conditions.append(condition(f"custom_fields.{field.key}", "is", value))
+    return conditions
 
 
 def number_match(query: str, prefix: str = "") -> Q | None:
@@ -92,77 +90,84 @@ def _reference(value: str) -> int | str:
     return int(value) if _is_number(value) else value
 
 
-def apply_ticket_filters(
-    queryset: QuerySet[Ticket], filters: TicketFilters, *, user: User | None
-) -> QuerySet[Ticket]:
+def ticket_filters_criteria(filters: TicketFilters) -> Criteria:
+    """The criteria ``filters`` stand for (names resolved to ids; ``assignee_id=me`` kept as ``"me"``),
+    or ``ValidationFailed`` naming each bad filter by its parameter.
+
+    The API's query parameters and the console's filter bar become criteria here, so a list is
+    decided by the criteria engine, the one the rules evaluate.
+    """
     errors: dict[str, str] = {}
+    conditions: list[dict[str, Any]] = []
     if filters.status:
         status = status_lookup(_reference(filters.status))
         if status is None:
             errors["status"] = _("Unknown status.")
         else:
-            queryset = queryset.filter(status=status)
+            conditions.append(condition("status", "is", status.pk))
     if filters.status_type:
         if filters.status_type not in StatusType.values:
             errors["status_type"] = _("Choose one of: %(choices)s.") % {
                 "choices": ", ".join(StatusType.values)
             }
         else:
-            queryset = queryset.filter(status__status_type=filters.status_type)
+            conditions.append(condition("status_type", "is", filters.status_type))
     if filters.priority:
         priority = priority_lookup(_reference(filters.priority))
         if priority is None:
             errors["priority"] = _("Unknown priority.")
         else:
-            queryset = queryset.filter(priority=priority)
+            conditions.append(condition("priority", "is", priority.pk))
     if filters.type:
         if filters.type == "none":
-            queryset = queryset.filter(type__isnull=True)
+            conditions.append(condition("type", "is_empty"))
         else:
             ticket_type = ticket_type_lookup(_reference(filters.type))
             if ticket_type is None:
                 errors["type"] = _("Unknown ticket type.")
             else:
-                queryset = queryset.filter(type=ticket_type)
+                conditions.append(condition("type", "is", ticket_type.pk))
     if filters.channel:
         if filters.channel not in Channel.values:
             errors["channel"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(Channel.values)}
         else:
-            queryset = queryset.filter(channel=filters.channel)
+            conditions.append(condition("channel", "is", filters.channel))
     if filters.assignee_id:
         value = filters.assignee_id
-        if value == "me":
-            queryset = queryset.filter(assignee=user)
+        if value == ME:
+            conditions.append(condition("assignee_id", "is", ME))
         elif value == "none":
-            queryset = queryset.filter(assignee__isnull=True)
+            conditions.append(condition("assignee_id", "is_empty"))
         elif _is_number(value) and len(value) < 19:
-            queryset = queryset.filter(assignee_id=int(value))
+            conditions.append(condition("assignee_id", "is", int(value)))
         else:
             errors["assignee_id"] = _("Use an id, me or none.")
     if filters.custom_field:
-        queryset = _custom_field_filters(queryset, filters.custom_field, errors)
+        conditions += _custom_field_conditions(filters.custom_field, errors)
     if errors:
         raise ValidationFailed(_("The filters are not valid."), fields=errors)
-
-    exact = {
-        "department_id": filters.department_id,
-        "contact_id": filters.contact_id,
-        "account_id": filters.account_id,
-        "created_at__gte": filters.created_after,
-        "created_at__lt": filters.created_before,
-        "updated_at__gte": filters.updated_after,
-        "updated_at__lt": filters.updated_before,
-    }
-    queryset = queryset.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
-    if filters.tag:
-        queryset = queryset.filter(tags__name__iexact=filters.tag.strip())
+    for key in ("department_id", "contact_id", "account_id"):
+        if getattr(filters, key) is not None:
+            conditions.append(condition(key, "is", getattr(filters, key)))
+    moments = (
+        ("created_at", "on_or_after", filters.created_after),
+        ("created_at", "lt", filters.created_before),
+        ("updated_at", "on_or_after", filters.updated_after),
+        ("updated_at", "lt", filters.updated_before),
+    )
+    conditions += [condition(field, op, moment.isoformat()) for field, op, moment in moments if moment]
+    if filters.tag and filters.tag.strip():
+        conditions.append(condition("tags", "contains", " ".join(filters.tag.split())))
     if filters.q and filters.q.strip():
-        query = filters.q.strip()
-        numbered = number_match(query)
-        if numbered is not None:
-            queryset = queryset.filter(
-                numbered | Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), query))
-            )
-        else:
-            queryset = filter_tickets_by_text(queryset, query)
-    return queryset
+        conditions.append(condition("search", "contains", filters.q.strip()))
+    return {"all": conditions}
+
+
+def apply_ticket_filters(
+    queryset: QuerySet[Ticket], filters: TicketFilters, *, user: User | None
+) -> QuerySet[Ticket]:
+    """``queryset`` narrowed to the tickets ``filters`` select, compiled by the criteria engine."""
+    criteria = ticket_filters_criteria(filters)
+    if not criteria["all"]:
+        return queryset
+    return queryset.filter(criteria_q(criteria, user_id=user.pk if user is not None else None))

@@ -1,9 +1,11 @@
 """The console's ticket list: system views, saved views, the column catalogue and the list's URL state.
 
 The list reads the same filters as ``GET /api/v1/tickets`` (``TicketFilters`` through
-``apply_ticket_filters``) and pages with the same keyset pagination, so the console and the API never
-disagree about which tickets match. What the console adds on top: the team and due-date filters, the
-system views, the counts in the sidebar and the unread markers.
+``ticket_filters_criteria``) and pages with the same keyset pagination, so the console and the API never
+disagree about which tickets match. The filter bar and a saved view's conditions are criteria, compiled
+by the criteria engine the rules use (``kefu.tickets.criteria``): what a view shows and what a rule
+matches cannot disagree. What the console adds on top: the due-date filter, the system views (a saved
+view may be based on one), the counts in the sidebar and the unread markers.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from kefu.core.pagination import DEFAULT_LIMIT, Page, paginate
 from kefu.customfields.selectors import choice_fields, option_looks
 from kefu.org.models import Agent, Department, Team, User
 from kefu.org.selectors import agent_access
-from kefu.tickets.filters import SORTS, TicketFilters, apply_ticket_filters
+from kefu.tickets.criteria import Criteria, all_of, condition, criteria_q, empty_criteria
+from kefu.tickets.filters import SORTS, TicketFilters, ticket_filters_criteria
 from kefu.tickets.models import Channel, SavedView, Status, StatusType, Ticket, TicketRead
 from kefu.tickets.selectors import visible_tickets
 
@@ -244,6 +247,8 @@ class ListState:
     """What a list shows, parsed from the URL (and a saved view): filters, sort, columns, page."""
 
     filters: dict[str, str] = field(default_factory=dict)
+    criteria: Criteria = field(default_factory=empty_criteria)
+    """A saved view's conditions; the filter bar's narrow them further."""
     sort: str = DEFAULT_SORT
     columns: tuple[str, ...] = DEFAULT_COLUMNS
     cursor: str | None = None
@@ -328,8 +333,8 @@ def clean_sort(raw: str | None) -> tuple[str, str | None]:
 
 
 def list_state(params: Mapping[str, Any], *, saved: SavedView | None = None) -> ListState:
-    """The list's state from URL parameters, on top of a saved view's filters, columns and sort."""
-    base = dict(saved.filters) if saved else {}
+    """The list's state from URL parameters, on top of a saved view's conditions, columns and sort."""
+    base = {key: value for key, value in (("base", saved.base), ("due", saved.due)) if value} if saved else {}
     url_filters = {
         key: params.get(key) for key in params if key in FILTER_KEYS or key.startswith(CUSTOM_PREFIX)
     }
@@ -339,18 +344,20 @@ def list_state(params: Mapping[str, Any], *, saved: SavedView | None = None) -> 
         errors["sort"] = sort_error
     columns, _column_error = clean_columns(list(saved.columns) if saved else [])
     cursor = params.get("cursor") or None
-    return ListState(filters=filters, sort=sort, columns=columns, cursor=cursor, errors=errors)
+    criteria = saved.criteria if saved and saved.criteria else empty_criteria()
+    return ListState(
+        filters=filters, criteria=criteria, sort=sort, columns=columns, cursor=cursor, errors=errors
+    )
 
 
-def filter_tickets(
-    queryset: QuerySet[Ticket], filters: Mapping[str, str], *, user: User, tz: dt.tzinfo, when: Moment
-) -> QuerySet[Ticket]:
-    """``filters`` (cleaned by ``clean_filters``) applied with the API's filter code plus team and due."""
-    dates = {
-        key: _instant(filters[key], tz, end_of_day=key.endswith("before"))
-        for key in DATE_FILTERS
-        if key in filters
-    }
+def filters_criteria(filters: Mapping[str, str]) -> Criteria:
+    """The criteria the filter bar's ``filters`` (cleaned by ``clean_filters``) stand for.
+
+    ``assignee_id=me`` stays ``"me"`` and dates stay dates (whole days in the viewer's time zone), so
+    a view saved from the filter bar means for each agent what the filter bar meant. ``base`` and
+    ``due`` are not conditions on a ticket's fields and stay list parameters. ``ValidationFailed``
+    names each bad filter (an unknown status …).
+    """
     api_filters = TicketFilters(
         **{key: filters[key] for key in TEXT_FILTERS if key in filters},
         department_id=_number(filters["department_id"]) if "department_id" in filters else None,
@@ -359,11 +366,50 @@ def filter_tickets(
             for key, value in filters.items()
             if key.startswith(CUSTOM_PREFIX)
         ],
-        **dates,
     )
-    queryset = apply_ticket_filters(queryset, api_filters, user=user)
+    extra = []
     if "team_id" in filters:
-        queryset = queryset.filter(team_id=_number(filters["team_id"]))
+        extra.append(condition("team_id", "is", _number(filters["team_id"])))
+    for key in DATE_FILTERS:
+        if key not in filters:
+            continue
+        value = filters[key]
+        field_name = "created_at" if key.startswith("created") else "updated_at"
+        parsed_day = parse_date(value)
+        day = parsed_day is not None
+        moment_ = parsed_day or parse_datetime(value)
+        if moment_ is None:
+            continue  # clean_filters refused it already
+        value = moment_.isoformat()
+        if key.endswith("after"):
+            extra.append(condition(field_name, "on_or_after", value))
+        else:  # "to" a date includes that day; "before" an instant excludes it
+            extra.append(condition(field_name, "on_or_before" if day else "lt", value))
+    return all_of(ticket_filters_criteria(api_filters), *extra)
+
+
+def filter_tickets(
+    queryset: QuerySet[Ticket],
+    filters: Mapping[str, str],
+    *,
+    user: User,
+    tz: dt.tzinfo,
+    when: Moment,
+    criteria: Criteria | None = None,
+) -> QuerySet[Ticket]:
+    """``filters`` (cleaned by ``clean_filters``) and a saved view's ``criteria``, compiled by the criteria
+    engine in the viewer's time zone, plus the due filter."""
+    combined = all_of(criteria or empty_criteria(), filters_criteria(filters))
+    if combined["all"]:
+        with timezone.override(tz):
+            try:
+                match = criteria_q(combined, user_id=user.pk, now=when.now)
+            except ValueError as exc:  # a field the view names is gone (a deleted custom field)
+                raise ValidationFailed(
+                    _("The view's conditions name a field that no longer exists."),
+                    fields={"criteria": str(exc)},
+                ) from exc
+        queryset = queryset.filter(match)
     if filters.get("due") == "overdue":
         queryset = queryset.filter(_overdue(when))
     elif filters.get("due") == "today":
@@ -379,13 +425,23 @@ def validate_filters(raw: Mapping[str, Any], *, user: User) -> dict[str, str]:
         errors["__all__"] = _("Unknown filters: %(names)s.") % {"names": ", ".join(unknown)[:100]}
     if not errors:
         try:
-            when = moment(dt.UTC)
-            filter_tickets(Ticket.objects.none(), filters, user=user, tz=dt.UTC, when=when)
+            filters_criteria(filters)
         except ValidationFailed as exc:
             errors.update(exc.fields)
     if errors:
         raise ValidationFailed(_("The filters are not valid."), fields=errors)
     return filters
+
+
+def saved_view_tickets(
+    queryset: QuerySet[Ticket], view: SavedView, *, user: User, tz: dt.tzinfo, when: Moment
+) -> QuerySet[Ticket]:
+    """``queryset`` narrowed to what ``view`` shows: its base system view (else no spam), its due filter
+    and its conditions, exactly as the console's list applies them."""
+    base = SYSTEM_VIEWS.get(view.base)
+    queryset = queryset.filter(base.condition(user, when)) if base else queryset.filter(is_spam=False)
+    filters = {"due": view.due} if view.due else {}
+    return filter_tickets(queryset, filters, user=user, tz=tz, when=when, criteria=view.criteria)
 
 
 def row_queryset(user: User, columns: tuple[str, ...]) -> QuerySet[Ticket]:
@@ -424,7 +480,9 @@ def ticket_list_page(
     else:
         queryset = queryset.filter(is_spam=False)
     try:
-        queryset = filter_tickets(queryset, state.filters, user=user, tz=tz, when=when)
+        queryset = filter_tickets(
+            queryset, state.filters, user=user, tz=tz, when=when, criteria=state.criteria
+        )
         page = paginate(queryset, sort=state.sort, limit=limit, cursor=state.cursor)
     except ServiceError as exc:
         return ListResult(page=None, errors=exc.fields or {"__all__": exc.message})

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.i18n import BilingualNameMixin
+from kefu.tickets.criteria import empty_criteria
 
 
 class StatusType(models.TextChoices):
@@ -399,12 +400,20 @@ class TicketEvent(models.Model):
 
 
 class SavedView(models.Model):
-    """A ticket list an agent saved: filters, columns and sort, private or shared with every agent."""
+    """A ticket list an agent saved: conditions, columns and sort, private or shared with every agent.
+
+    ``criteria`` are the criteria engine's JSON (``{"all": [{"field": …, "op": …, "value": …}]}``),
+    the same definitions rules use, so what the view shows is what a rule with those conditions would
+    match. ``base`` narrows a system view ("All open"); ``due`` is the list's due-date filter (today is
+    the viewer's own day). The assignee value ``"me"`` means the agent looking at the list.
+    """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_views")
     name = models.CharField(_("name"), max_length=100)
     is_shared = models.BooleanField(_("shared with all agents"), default=False)
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    criteria = models.JSONField(_("conditions"), default=empty_criteria, blank=True)
+    base = models.CharField(_("based on view"), max_length=20, blank=True)
+    due = models.CharField(_("due"), max_length=10, blank=True)
     columns = models.JSONField(_("columns"), default=list, blank=True)
     sort = models.CharField(_("sort"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

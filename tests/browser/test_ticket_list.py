@@ -78,4 +78,8 @@ def test_save_a_filtered_list_as_a_view(signed_in, desk, text):
     expect(rows(page)).to_contain_text("打印机无法连接网络")
     saved = SavedView.objects.get()
     assert (saved.owner_id, saved.name, saved.is_shared) == (desk.agent.user_id, "紧急处理", False)
-    assert saved.filters == {"base": "open", "priority": str(Priority.objects.get(name="高").pk)}
+    high = Priority.objects.get(name="高").pk
+    assert (saved.base, saved.criteria) == (
+        "open",
+        {"all": [{"field": "priority", "op": "is", "value": high}]},
+    )

@@ -21,7 +21,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Expression, Q, lookups
-from django.utils.dateparse import parse_date
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from kefu.search.segmentation import query_terms
@@ -410,6 +411,96 @@ class DateKind(Kind):
         raise ValueError(op)
 
 
+class DateTimeKind(Kind):
+    """A moment (created, updated) compared with a date or an instant.
+
+    A date stands for a whole day in the active time zone: the agent's own in the console (the
+    time-zone middleware activates it), the installation's in rules run by workers. So "on or before
+    2026-12-05" includes all of that day, and "after" a date starts at the next day. An instant
+    (ISO 8601, with or without an offset) is compared as it is.
+    """
+
+    name = "datetime"
+    operators = ("on_or_after", "on_or_before", "gt", "lt", "between", "is_empty", "is_not_empty")
+
+    def clean(self, raw: Any, field: Any) -> Any:
+        text = raw.strip() if isinstance(raw, str) else ""
+        try:
+            if len(text) == 10:
+                day = parse_date(text)
+                if day is not None and 1900 <= day.year <= 9000:
+                    return day.isoformat()
+            elif text:
+                moment = parse_datetime(text)
+                if moment is not None and 1900 <= moment.year <= 9000:
+                    return moment.isoformat()
+        except ValueError:
+            pass
+        raise ValueError(_("Enter a date (YYYY-MM-DD) or a date and time."))
+
+    @staticmethod
+    def _span(value: str) -> tuple[dt.datetime, dt.datetime, bool]:
+        """``(first, last, whole_day)``: a day is [its start, the next day's start); an instant is itself."""
+        zone = timezone.get_current_timezone()
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time()), zone)
+            end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), zone)
+            return start, end, True
+        moment = dt.datetime.fromisoformat(value)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, zone)
+        return moment, moment, False
+
+    def _after(self, value: str, *, inclusive: bool) -> tuple[str, dt.datetime]:
+        first, last, day = self._span(value)
+        if inclusive:
+            return "gte", first
+        return ("gte", last) if day else ("gt", last)
+
+    def _before(self, value: str, *, inclusive: bool) -> tuple[str, dt.datetime]:
+        first, last, day = self._span(value)
+        if not inclusive:
+            return "lt", first
+        return ("lt", last) if day else ("lte", last)
+
+    def _bounds(self, op: str, value: Any) -> list[tuple[str, dt.datetime]]:
+        if op == "on_or_after":
+            return [self._after(value, inclusive=True)]
+        if op == "gt":
+            return [self._after(value, inclusive=False)]
+        if op == "on_or_before":
+            return [self._before(value, inclusive=True)]
+        if op == "lt":
+            return [self._before(value, inclusive=False)]
+        if op == "between":
+            return [self._after(value[0], inclusive=True), self._before(value[1], inclusive=True)]
+        raise ValueError(op)
+
+    _COMPARE: dict[str, Callable[[dt.datetime, dt.datetime], bool]] = {
+        "gt": lambda a, b: a > b,
+        "gte": lambda a, b: a >= b,
+        "lt": lambda a, b: a < b,
+        "lte": lambda a, b: a <= b,
+    }
+
+    def test(self, op: str, actual: Any, value: Any, now: dt.datetime) -> bool:
+        if op == "is_empty":
+            return actual is None
+        if op == "is_not_empty":
+            return actual is not None
+        if actual is None:
+            return False
+        return all(self._COMPARE[name](actual, bound) for name, bound in self._bounds(op, value))
+
+    def q(self, op: str, target: Target, value: Any, now: dt.datetime) -> Q:
+        if op == "is_empty":
+            return target.lookup("isnull", True)
+        if op == "is_not_empty":
+            return target.lookup("isnull", False)
+        return _all(target.lookup(name, bound) for name, bound in self._bounds(op, value))
+
+
 class BooleanKind(Kind):
     name = "boolean"
     operators = ("is",)
@@ -502,5 +593,6 @@ REFERENCE = ReferenceKind()
 NUMBER = NumberKind()
 HOURS = HoursKind()
 DATE = DateKind()
+DATETIME = DateTimeKind()
 BOOLEAN = BooleanKind()
 SET = SetKind()

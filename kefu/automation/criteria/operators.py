@@ -15,6 +15,8 @@ in              a list                  equal to one of the values (tags: has on
 not_in          a list                  equal to none of them (tags: has none of them)
 gt / lt         one number              greater / less than (hours since …: more / fewer hours)
 between         [low, high]             low ≤ value ≤ high
+on_or_after     one date or instant     a moment at or after it (a date: from the start of that day)
+on_or_before    one date or instant     a moment at or before it (a date: to the end of that day)
 is_empty        none                    no value ("" / none / no tags / never happened)
 is_not_empty    none                    has a value
 changed         none                    the change that triggered the rule changed this field
@@ -59,6 +61,8 @@ _ALL = (
     Operator("gt", _("is more than"), ValueKind.ONE),
     Operator("lt", _("is less than"), ValueKind.ONE),
     Operator("between", _("is between"), ValueKind.RANGE),
+    Operator("on_or_after", _("is on or after"), ValueKind.ONE),
+    Operator("on_or_before", _("is on or before"), ValueKind.ONE),
     Operator("is_empty", _("is empty"), ValueKind.NONE),
     Operator("is_not_empty", _("is not empty"), ValueKind.NONE),
     Operator("changed", _("changed"), ValueKind.NONE, needs_change=True),

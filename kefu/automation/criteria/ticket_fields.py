@@ -23,8 +23,14 @@ from kefu.automation.criteria.fields import (
 from kefu.automation.criteria.kinds import Kind, SetTarget, Target
 from kefu.contacts.models import Account, Contact
 from kefu.org.models import Brand, Department, Team, User
-from kefu.tickets.models import Channel, Priority, Status, StatusType, Thread, Ticket
-from kefu.tickets.selectors import priority_lookup, status_lookup
+from kefu.tickets.filters import number_match
+from kefu.tickets.models import Channel, Priority, Status, StatusType, Thread, Ticket, TicketType
+from kefu.tickets.selectors import (
+    filter_tickets_by_text,
+    priority_lookup,
+    status_lookup,
+    ticket_type_lookup,
+)
 
 
 def _statuses() -> Choices:
@@ -59,6 +65,45 @@ def _channels() -> Choices:
 
 def _status_types() -> Choices:
     return [(value, str(label)) for value, label in StatusType.choices]
+
+
+def _digits(value: Any) -> Any:
+    """An id given as text ("3", as a form or a URL sends it) is the id, not a name."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+
+
+def _ticket_types() -> Choices:
+    return [(kind.pk, kind.display_name) for kind in TicketType.objects.filter(is_active=True)]
+
+
+def search_q(text: str) -> Q:
+    """The list's search box: the ticket's number, or its words through the search app's backends."""
+    found = Q(pk__in=filter_tickets_by_text(Ticket.objects.all(), text).values("pk"))
+    numbered = number_match(text)
+    return numbered | found if numbered is not None else found
+
+
+class SearchKind(Kind):
+    """Full-text search (subject, tags, conversation; Chinese segmented) or a ticket number.
+
+    The database decides both ways: the predicate asks it about the one ticket, with the same query
+    the list runs, so a rule and a view cannot read the words differently.
+    """
+
+    name = "search"
+    operators = ("contains",)
+
+    def clean(self, raw: Any, field: Any) -> Any:
+        return kinds.TEXT.clean(raw, field)
+
+    def test(self, op: str, actual: Any, value: Any, now: Any) -> bool:
+        return Ticket.objects.filter(pk=actual).filter(search_q(value)).exists()
+
+    def q(self, op: str, target: Any, value: Any, now: Any) -> Q:
+        return search_q(value)
+
+
+SEARCH = SearchKind()
 
 
 def _languages() -> Choices:
@@ -129,6 +174,7 @@ def register_builtins() -> None:
             ),
         )
     )
+    _ticket("search", _("Search text or number"), SEARCH, t("pk"), "pk")
     _ticket(
         "status",
         _("Status"),
@@ -136,7 +182,7 @@ def register_builtins() -> None:
         t("status_id"),
         "status_id",
         choices=_statuses,
-        resolve=lambda v: pk_of(status_lookup(v)),
+        resolve=lambda v: pk_of(status_lookup(_digits(v))),
         change_key="status",
     )
     _ticket(
@@ -158,8 +204,17 @@ def register_builtins() -> None:
         t("priority_id"),
         "priority_id",
         choices=_priorities,
-        resolve=lambda v: pk_of(priority_lookup(v)),
+        resolve=lambda v: pk_of(priority_lookup(_digits(v))),
         change_key="priority",
+    )
+    _ticket(
+        "type",
+        _("Type"),
+        kinds.REFERENCE,
+        t("type_id"),
+        "type_id",
+        choices=_ticket_types,
+        resolve=lambda v: pk_of(ticket_type_lookup(_digits(v))) if v is not None else None,
     )
     _ticket(
         "department_id",
@@ -303,6 +358,18 @@ def register_builtins() -> None:
     )
     for key, label, read, target in hours:
         register_field(Field(key=key, label=label, kind=kinds.HOURS, group="time", read=read, target=target))
+    for key, label in (("created_at", _("Created")), ("updated_at", _("Updated"))):
+        register_field(
+            Field(
+                key=key,
+                label=label,
+                kind=kinds.DATETIME,
+                group="time",
+                read=t(key),
+                target=Target(path=key),
+                operators=("on_or_after", "on_or_before", "gt", "lt", "between"),
+            )
+        )
 
     def contact(attribute: str) -> Callable[[Facts], Any]:
         return lambda facts: getattr(facts.ticket.contact, attribute)

@@ -84,6 +84,28 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("hours since agent reply gt (never replied: no)", c("hours_since_agent_reply", "gt", 1), {"T3"}),
     ("hours since customer message gt", c("hours_since_customer_message", "gt", 7), {"T1", "T2"}),
     ("hours since closed is_empty", c("hours_since_closed", "is_empty"), {"T1", "T2", "T3"}),
+    # moments: a date is a whole day in the active zone (Asia/Shanghai here), an instant is itself
+    ("created on or after a day", c("created_at", "on_or_after", "2026-11-20"), {"T2", "T3", "T4"}),
+    ("created on or before a day (all of it)", c("created_at", "on_or_before", "2026-11-19"), {"T1"}),
+    ("created after a day (from the next one)", c("created_at", "gt", "2026-11-18"), {"T2", "T3", "T4"}),
+    ("created before an instant", c("created_at", "lt", "2026-11-20T07:00:00+00:00"), {"T1", "T2"}),
+    (
+        "created on or before an instant",
+        c("created_at", "on_or_before", "2026-11-20T07:00:00+00:00"),
+        {"T1", "T2", "T3"},
+    ),
+    (
+        "created between a day and an instant",
+        c("created_at", "between", ["2026-11-20", "2026-11-20T08:00:00+00:00"]),
+        {"T2", "T3"},
+    ),
+    (
+        "updated on or after an instant",
+        c("updated_at", "on_or_after", "2026-11-20T10:00:00+00:00"),
+        {"T3", "T4"},
+    ),
+    # the list's search box: a ticket number
+    ("search finds nothing for a number no ticket has", c("search", "contains", "#99999999"), set()),
     # contact and account
     ("contact name is", c("contact.name", "is", "李雷"), {"T2"}),
     ("contact email contains", c("contact.email", "contains", "wang.fang"), {"T1", "T3", "T4"}),
@@ -193,6 +215,8 @@ def test_every_operator_is_covered():
         "between",
         "is_empty",
         "is_not_empty",
+        "on_or_after",
+        "on_or_before",
     }  # fmt: skip  (changed, changed_from, changed_to: tested with a change below)
 
 

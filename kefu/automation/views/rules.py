@@ -3,6 +3,7 @@ the editor with its builder and “test against recent tickets”, and each rule
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kefu.automation.criteria import uses_changes
 from kefu.automation.models import TimeRule, WorkflowRule
 from kefu.automation.models.base import RuleBase
 from kefu.automation.workflow import selectors, services
@@ -184,10 +186,19 @@ def _editor(request: HttpRequest, kind: Kind, rule: RuleBase | None) -> HttpResp
             "builder": builder_catalog(allow_changes=kind.model is WorkflowRule, user=request.user),
             "builder_errors": paths,
             "runs": _runs(rule) if rule is not None else [],
+            "view_criteria": _view_criteria(rule),
         },
         nav=_nav(kind),
         status=422 if paths or form.errors else 200,
     )
+
+
+def _view_criteria(rule: RuleBase | None) -> str | None:
+    """The rule's conditions for "Create a view from these conditions" (a ticket list shows the tickets
+    they match now); ``None`` when they read a change (``changed*``), which no list can."""
+    if rule is None or uses_changes(rule.criteria or {"all": []}):
+        return None
+    return json.dumps(rule.criteria or {"all": []}, ensure_ascii=False)
 
 
 def _runs(rule: RuleBase) -> list[dict[str, Any]]:

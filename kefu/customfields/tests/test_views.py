@@ -162,8 +162,6 @@ def test_the_list_shows_the_value_as_a_coloured_column_and_filters_by_it(
     # A saved view can show the pick list as a column: the cell is the coloured badge.
     from kefu.tickets.tests.factories import SavedViewFactory
 
-    view = SavedViewFactory(
-        owner=books_agent.user, columns=["number", "cf.sub_category"], filters={"base": "open"}
-    )
+    view = SavedViewFactory(owner=books_agent.user, columns=["number", "cf.sub_category"], base="open")
     html = client.get("/tickets/", {"saved": view.pk}).content.decode()
     assert 'style="background-color: #ae3ec9; color: #ffffff">小说</span>' in html

@@ -1,4 +1,8 @@
-"""Saving ticket lists: an agent's own views, and views shared with every agent."""
+"""Saving ticket lists: an agent's own views, and views shared with every agent.
+
+A view's conditions are criteria (the JSON workflow and time rules use), checked by the criteria engine
+on save: a bad condition is named by its path (``criteria.all[2].value``).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from kefu.core.audit import audit_record
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.org import permissions
 from kefu.org.selectors import agent_access
-from kefu.tickets.listing import clean_columns, clean_sort, validate_filters
+from kefu.tickets.criteria import clean_criteria
+from kefu.tickets.listing import DUE_CHOICES, SYSTEM_VIEWS, clean_columns, clean_sort
 from kefu.tickets.models import SavedView
 
 _NAME_LIMIT = 100
@@ -23,7 +28,9 @@ def _clean(
     actor: Actor,
     *,
     name: str,
-    filters: Mapping[str, Any],
+    criteria: Any,
+    base: str,
+    due: str,
     columns: Sequence[str],
     sort: str,
     is_shared: bool,
@@ -34,11 +41,12 @@ def _clean(
         errors["name"] = _("Give the view a name.")
     elif len(name) > _NAME_LIMIT:
         errors["name"] = _("Enter at most %(limit)d characters.") % {"limit": _NAME_LIMIT}
-    try:
-        cleaned_filters = validate_filters(filters, user=actor.user)
-    except ValidationFailed as exc:
-        cleaned_filters = {}
-        errors.update({f"filters.{key}": message for key, message in exc.fields.items()})
+    cleaned_criteria, criteria_errors = clean_criteria(criteria, viewer_id=actor.user.pk)
+    errors.update(criteria_errors)
+    if base and base not in SYSTEM_VIEWS:
+        errors["base"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(SYSTEM_VIEWS)}
+    if due and due not in DUE_CHOICES:
+        errors["due"] = _("Choose one of: %(choices)s.") % {"choices": ", ".join(DUE_CHOICES)}
     cleaned_columns, column_error = clean_columns(list(columns))
     if column_error:
         errors["columns"] = column_error
@@ -51,7 +59,9 @@ def _clean(
         raise ValidationFailed(_("The view is not valid."), fields=errors)
     return {
         "name": name,
-        "filters": cleaned_filters,
+        "criteria": cleaned_criteria,
+        "base": base or "",
+        "due": due or "",
         "columns": list(cleaned_columns),
         "sort": cleaned_sort,
         "is_shared": bool(is_shared),
@@ -77,7 +87,9 @@ def _authorize_change(actor: Actor, view: SavedView) -> None:
 def _snapshot(view: SavedView) -> dict[str, Any]:
     return {
         "name": view.name,
-        "filters": view.filters,
+        "criteria": view.criteria,
+        "base": view.base,
+        "due": view.due,
         "columns": view.columns,
         "sort": view.sort,
         "is_shared": view.is_shared,
@@ -89,14 +101,29 @@ def saved_view_create(
     actor: Actor,
     source: Source,
     name: str,
-    filters: Mapping[str, Any],
+    criteria: Mapping[str, Any] | None = None,
+    base: str = "",
+    due: str = "",
     columns: Sequence[str] = (),
     sort: str = "",
     is_shared: bool = False,
 ) -> SavedView:
-    """Save a list for the acting agent (``is_shared``: for every agent, which needs settings.manage)."""
+    """Save a list for the acting agent (``is_shared``: for every agent, which needs settings.manage).
+
+    ``criteria``: the view's conditions (``None`` or ``{}``: every ticket); ``base``: a system view it
+    narrows; ``due``: ``overdue`` or ``today``.
+    """
     _require_agent(actor)
-    values = _clean(actor, name=name, filters=filters, columns=columns, sort=sort, is_shared=is_shared)
+    values = _clean(
+        actor,
+        name=name,
+        criteria=criteria,
+        base=base,
+        due=due,
+        columns=columns,
+        sort=sort,
+        is_shared=is_shared,
+    )
     with transaction.atomic():
         view = SavedView.objects.create(owner=actor.user, **values)
         audit_record(actor=actor, source=source, action="saved_view.created", obj=view, changes=values)
@@ -109,14 +136,25 @@ def saved_view_update(
     source: Source,
     view: SavedView,
     name: str,
-    filters: Mapping[str, Any],
+    criteria: Mapping[str, Any] | None = None,
+    base: str = "",
+    due: str = "",
     columns: Sequence[str] = (),
     sort: str = "",
     is_shared: bool = False,
 ) -> SavedView:
-    """Replace a view's name, filters, columns, sort and sharing."""
+    """Replace a view's name, conditions, base view, due filter, columns, sort and sharing."""
     _authorize_change(actor, view)
-    values = _clean(actor, name=name, filters=filters, columns=columns, sort=sort, is_shared=is_shared)
+    values = _clean(
+        actor,
+        name=name,
+        criteria=criteria,
+        base=base,
+        due=due,
+        columns=columns,
+        sort=sort,
+        is_shared=is_shared,
+    )
     with transaction.atomic():
         before = _snapshot(view)
         for key, value in values.items():

@@ -44,7 +44,7 @@ class SavedViewFactory(factory.django.DjangoModelFactory):
         model = SavedView
 
     name = factory.Sequence(lambda n: f"视图{n}")
-    filters = factory.LazyFunction(dict)
+    criteria = factory.LazyFunction(lambda: {"all": []})
     columns = factory.LazyFunction(list)
 
 

@@ -60,15 +60,19 @@ def test_count_labels_are_capped(count, label):
     assert ViewEntry("open", "All open", count).count_label == label
 
 
-def test_url_parameters_override_a_saved_views_filters(agent):
+def test_url_parameters_narrow_a_saved_views_conditions(agent):
+    criteria = {"all": [{"field": "tags", "op": "contains", "value": "VIP"}]}
     saved = SavedViewFactory(
         owner=agent.user,
-        filters={"priority": "高", "tag": "VIP"},
+        criteria=criteria,
+        base="open",
+        due="overdue",
         columns=["subject", "number"],
         sort="number",
     )
-    state = list_state({"tag": "", "channel": "email", "sort": "-number"}, saved=saved)
-    assert state.filters == {"priority": "高", "channel": "email"}
+    state = list_state({"due": "", "channel": "email", "sort": "-number"}, saved=saved)
+    assert state.filters == {"base": "open", "channel": "email"}
+    assert state.criteria == criteria
     assert (state.sort, state.columns, state.errors) == ("-number", ("number", "subject"), {})
     assert list_state({}).columns == DEFAULT_COLUMNS
 

@@ -1,7 +1,12 @@
-"""Saved views: the services (validation, sharing, ownership, audit) and their console pages."""
+"""Saved views: the services (validation, sharing, ownership, audit) and their console pages.
+
+A view's conditions are criteria, checked by the criteria engine: errors name the bad condition's path.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
@@ -18,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(agent, **values):
-    defaults = {"name": "紧急工单", "filters": {}, "columns": [], "sort": ""}
+    defaults = {"name": "紧急工单", "criteria": {"all": []}, "columns": [], "sort": ""}
     return saved_view_create(actor=Actor.agent(agent.user), source=Source.WEB, **{**defaults, **values})
 
 
@@ -27,13 +32,39 @@ def test_create_cleans_and_stores_the_view_and_audits_it(agent):
     view = _create(
         agent,
         name="  紧急   工单 ",
-        filters={"priority": str(high.pk), "assignee_id": "me", "q": ""},
+        criteria={
+            "all": [
+                {"field": "priority", "op": "is", "value": "高"},
+                {
+                    "any": [
+                        {"field": "assignee_id", "op": "is", "value": "me"},
+                        {"field": "tags", "op": "contains", "value": " VIP "},
+                    ]
+                },
+            ]
+        },
+        base="open",
         columns=["subject", "number"],
         sort="-updated_at",
     )
     view.refresh_from_db()
-    assert (view.owner_id, view.name, view.is_shared) == (agent.user.pk, "紧急 工单", False)
-    assert view.filters == {"priority": str(high.pk), "assignee_id": "me"}
+    assert (view.owner_id, view.name, view.is_shared, view.base) == (
+        agent.user.pk,
+        "紧急 工单",
+        False,
+        "open",
+    )
+    assert view.criteria == {
+        "all": [
+            {"field": "priority", "op": "is", "value": high.pk},
+            {
+                "any": [
+                    {"field": "assignee_id", "op": "is", "value": "me"},
+                    {"field": "tags", "op": "contains", "value": "VIP"},
+                ]
+            },
+        ]
+    }
     assert view.columns == ["number", "subject"]
     assert view.sort == "-updated_at"
     entry = AuditEntry.objects.get(action="saved_view.created")
@@ -45,9 +76,33 @@ def test_create_cleans_and_stores_the_view_and_audits_it(agent):
     [
         ({"name": " "}, {"name": "Give the view a name."}),
         ({"name": "x" * 101}, {"name": "Enter at most 100 characters."}),
-        ({"filters": {"status": "nope"}}, {"filters.status": "Unknown status."}),
-        ({"filters": {"colour": "red"}}, {"filters.__all__": "Unknown filters: colour."}),
-        ({"filters": {"created_after": "soon"}}, {"filters.created_after": "Enter a date as YYYY-MM-DD."}),
+        (
+            {"criteria": {"all": [{"field": "status", "op": "is", "value": "nope"}]}},
+            {"criteria.all[0].value": "Unknown value nope."},
+        ),
+        (
+            {"criteria": {"all": [{"field": "colour", "op": "is", "value": "red"}]}},
+            {"criteria.all[0].field": "Unknown field."},
+        ),
+        (
+            {"criteria": {"all": [{"any": [{"field": "created_at", "op": "on_or_after", "value": "soon"}]}]}},
+            {"criteria.all[0].any[0].value": "Enter a date (YYYY-MM-DD) or a date and time."},
+        ),
+        (
+            {"criteria": {"all": [{"field": "status", "op": "changed"}]}},
+            {"criteria.all[0].op": "Choose one of: is, is_not, in, not_in, is_empty, is_not_empty."},
+        ),
+        (
+            {"criteria": {"every": []}},
+            {"criteria": 'Give a group: {"all": [conditions]} or {"any": [conditions]}.'},
+        ),
+        (
+            {"base": "everything", "due": "later"},
+            {
+                "base": "Choose one of: mine, unassigned, overdue, due_today, open, closed, following, spam.",
+                "due": "Choose one of: overdue, today.",
+            },
+        ),
         ({"columns": ["number", "secret"]}, {"columns": "Unknown columns: secret."}),
         (
             {"sort": "subject"},
@@ -71,9 +126,7 @@ def test_administrator_may_share_a_view(admin_agent):
 def test_only_the_owner_changes_a_private_view(agent, other_agent):
     view = _create(agent)
     with pytest.raises(NotFound):
-        saved_view_update(
-            actor=Actor.agent(other_agent.user), source=Source.WEB, view=view, name="mine now", filters={}
-        )
+        saved_view_update(actor=Actor.agent(other_agent.user), source=Source.WEB, view=view, name="mine now")
     with pytest.raises(NotFound):
         saved_view_delete(actor=Actor.agent(other_agent.user), source=Source.WEB, view=view)
     view.refresh_from_db()
@@ -91,7 +144,6 @@ def test_a_shared_view_is_changed_only_by_its_owner_or_an_administrator(agent, a
         source=Source.WEB,
         view=shared,
         name="团队视图",
-        filters={},
         is_shared=True,
     )
     shared.refresh_from_db()
@@ -107,25 +159,56 @@ def test_a_shared_view_is_changed_only_by_its_owner_or_an_administrator(agent, a
 # Pages
 
 
-def test_the_form_is_prefilled_from_the_list_and_saving_opens_the_view(client, agent, department):
+def _form_criteria(body: str) -> dict:
+    found = re.search(r'name="criteria" id="id_criteria" value="([^"]*)"', body)
+    assert found is not None
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_the_form_starts_from_the_lists_filters_as_conditions_and_saving_opens_the_view(
+    client, agent, department
+):
     client.force_login(agent.user)
     high = Priority.objects.get(name="高")
-    form = client.get(reverse("tickets:view-create"), {"priority": high.pk, "sort": "number", "junk": "1"})
+    form = client.get(
+        reverse("tickets:view-create"),
+        {
+            "priority": high.pk,
+            "assignee_id": "me",
+            "created_after": "2026-11-01",
+            "sort": "number",
+            "junk": "1",
+        },
+    )
     assert form.status_code == 200
     body = form.content.decode()
-    assert f'<option value="{high.pk}" selected>' in body
+    assert _form_criteria(body) == {
+        "all": [
+            {"field": "priority", "op": "is", "value": high.pk},
+            {"field": "assignee_id", "op": "is", "value": "me"},
+            {"field": "created_at", "op": "on_or_after", "value": "2026-11-01"},
+        ]
+    }
+    assert 'data-testid="view-conditions"' in body
+    assert "rule-builder.js" in body
     assert '<option value="number" selected>' in body
     assert 'name="is_shared"' not in body
 
+    criteria = {"all": [{"field": "priority", "op": "is", "value": str(high.pk)}]}
     response = client.post(
         reverse("tickets:view-create"),
-        {"name": "高优先级", "priority": high.pk, "sort": "number", "columns": ["number", "subject", "tags"]},
+        {
+            "name": "高优先级",
+            "criteria": json.dumps(criteria),
+            "sort": "number",
+            "columns": ["number", "subject", "tags"],
+        },
     )
     view = SavedView.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('tickets:list')}?saved={view.pk}"
-    assert (view.filters, view.columns, view.sort) == (
-        {"priority": str(high.pk)},
+    assert (view.criteria, view.columns, view.sort) == (
+        {"all": [{"field": "priority", "op": "is", "value": high.pk}]},
         ["number", "subject", "tags"],
         "number",
     )
@@ -135,6 +218,27 @@ def test_the_form_is_prefilled_from_the_list_and_saving_opens_the_view(client, a
     page = client.get(reverse("tickets:list"), {"saved": view.pk}).content.decode()
     assert [int(pk) for pk in re.findall(r'<tr data-ticket-id="(\d+)"', page)] == [match.pk]
     assert '<th scope="col">Tags</th>' in page
+    # "Save as view" from a saved view starts from its conditions.
+    assert f"saved={view.pk}" in re.search(r'href="/tickets/views/new/\?([^"]*)"', page).group(1)
+
+
+def test_a_new_view_starts_from_a_saved_views_conditions_and_a_rules(client, agent):
+    client.force_login(agent.user)
+    high = Priority.objects.get(name="高")
+    tagged = {"all": [{"field": "tags", "op": "contains", "value": "VIP"}]}
+    saved = _create(agent, criteria=tagged)
+    form = client.get(reverse("tickets:view-create"), {"saved": saved.pk, "priority": high.pk})
+    assert _form_criteria(form.content.decode()) == {
+        "all": [tagged["all"][0], {"field": "priority", "op": "is", "value": high.pk}]
+    }
+    rule = {
+        "any": [
+            {"field": "subject", "op": "contains", "value": "发热"},
+            {"field": "tags", "op": "contains", "value": "手机"},
+        ]
+    }
+    form = client.get(reverse("tickets:view-create"), {"criteria": json.dumps(rule)})
+    assert _form_criteria(form.content.decode()) == rule
 
 
 def test_a_view_saved_from_a_system_view_keeps_its_condition(client, agent, department):
@@ -143,11 +247,13 @@ def test_a_view_saved_from_a_system_view_keeps_its_condition(client, agent, depa
     form = client.get(reverse("tickets:view-create"), {"view": "open", "priority": high.pk})
     assert '<option value="open" selected>' in form.content.decode()
 
+    criteria = {"all": [{"field": "priority", "op": "is", "value": high.pk}]}
     client.post(
-        reverse("tickets:view-create"), {"name": "未关闭高优先级", "base": "open", "priority": high.pk}
+        reverse("tickets:view-create"),
+        {"name": "未关闭高优先级", "base": "open", "criteria": json.dumps(criteria)},
     )
     view = SavedView.objects.get()
-    assert view.filters == {"base": "open", "priority": str(high.pk)}
+    assert (view.base, view.criteria) == ("open", criteria)
 
     closed = Status.objects.get(status_type="closed")
     open_ticket = TicketFactory(department=department, priority=high)
@@ -156,21 +262,42 @@ def test_a_view_saved_from_a_system_view_keeps_its_condition(client, agent, depa
     assert [int(pk) for pk in re.findall(r'<tr data-ticket-id="(\d+)"', page)] == [open_ticket.pk]
 
 
-def test_an_unknown_base_view_is_refused(agent):
-    with pytest.raises(ValidationFailed) as excinfo:
-        _create(agent, filters={"base": "everything"})
-    assert set(excinfo.value.fields) == {"filters.base"}
-
-
-def test_the_form_shows_errors_and_saves_nothing(client, agent):
+def test_the_form_shows_errors_by_condition_and_saves_nothing(client, agent):
     client.force_login(agent.user)
-    response = client.post(reverse("tickets:view-create"), {"name": "", "status": "nope", "columns": ["x"]})
+    criteria = {
+        "all": [
+            {"field": "priority", "op": "is", "value": "高"},
+            {"field": "status", "op": "is", "value": "nope"},
+        ]
+    }
+    response = client.post(
+        reverse("tickets:view-create"), {"name": "", "criteria": json.dumps(criteria), "columns": ["x"]}
+    )
     body = response.content.decode()
     assert response.status_code == 422
     assert "Give the view a name." in body
-    assert "Status: Unknown status." in body
+    assert "Conditions: Unknown value nope." in body
     assert "Unknown columns: x." in body
+    errors = re.search(r'<script id="rule-builder-errors" type="application/json">(.*?)</script>', body)
+    assert json.loads(errors.group(1)) == {"criteria.all[1].value": "Unknown value nope."}
+    assert _form_criteria(body) == criteria  # kept as typed, to be corrected
     assert SavedView.objects.count() == 0
+
+    broken = client.post(reverse("tickets:view-create"), {"name": "x", "criteria": "{not json"})
+    assert broken.status_code == 422
+    assert "The conditions could not be read; build them again." in broken.content.decode()
+    assert SavedView.objects.count() == 0
+
+
+def test_the_form_is_in_chinese_for_a_chinese_agent(client, agent):
+    client.force_login(agent.user)
+    body = client.get(reverse("tickets:view-create"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "条件" in body
+    found = re.search(r'<script id="rule-builder-catalog" type="application/json">(.*?)</script>', body)
+    catalog = json.loads(found.group(1))
+    assignee = next(field for field in catalog["fields"] if field["key"] == "assignee_id")
+    assert assignee["choices"][0]["value"] == "me"
+    assert "changed" not in {op["key"] for op in catalog["operators"]}
 
 
 def test_editing_and_deleting_through_the_pages(client, agent, other_agent):

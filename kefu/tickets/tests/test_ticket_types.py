@@ -179,7 +179,11 @@ def test_console_settings_page_property_panel_and_list_column(client, admin_agen
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.type == kind("问题")
-    saved = SavedViewFactory(owner=agent.user, columns=["number", "type"], filters={"type": "Problem"})
+    saved = SavedViewFactory(
+        owner=agent.user,
+        columns=["number", "type"],
+        criteria={"all": [{"field": "type", "op": "is", "value": kind("问题").pk}]},
+    )
     listing = client.get(reverse("tickets:list"), {"saved": saved.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert f'href="/tickets/{ticket.pk}/"' in listing.content.decode()
     assert "<td>问题</td>" in listing.content.decode()

@@ -170,6 +170,8 @@ def _page_context(
     save_query["sort"] = state.sort
     if view_key and not saved:
         save_query["view"] = view_key
+    if saved is not None:
+        save_query["saved"] = str(saved.pk)  # a view saved from a view starts from its conditions
     return {
         **_sidebar_context(request, view_key, saved, when, counts=False),
         "title": current,

@@ -1,7 +1,15 @@
-"""Creating, editing and deleting saved ticket views."""
+"""Creating, editing and deleting saved ticket views.
+
+A view's conditions are edited with the automation app's rule builder (its conditions part, fed the
+criteria engine's catalog through ``kefu.tickets.criteria``). A new view starts from the list it was
+saved from (the saved view and the filter bar, as criteria) or from a rule's conditions
+(``?criteria=…``, the rule editor's "Create a view from these conditions").
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -14,26 +22,25 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import NotFound, ServiceError, ValidationFailed
+from kefu.core.ids import parse_id
 from kefu.org import permissions
 from kefu.org.decorators import agent_required
 from kefu.org.selectors import agent_access
 from kefu.tickets import services
+from kefu.tickets.criteria import ME, all_of, builder_catalog
 from kefu.tickets.listing import (
-    CUSTOM_PREFIX,
     DEFAULT_COLUMNS,
-    FILTER_KEYS,
+    DUE_CHOICES,
     FILTER_LABELS,
     SORT_LABELS,
     SYSTEM_VIEWS,
     clean_filters,
     clean_sort,
     column_catalogue,
-    custom_filter_fields,
-    filter_choices,
+    filters_criteria,
     saved_view_get,
 )
 from kefu.tickets.models import SavedView
-from kefu.tickets.selectors import priority_list, status_list
 
 
 def _changeable(request: HttpRequest, view_id: int) -> SavedView:
@@ -46,49 +53,72 @@ def _changeable(request: HttpRequest, view_id: int) -> SavedView:
     return view
 
 
-def _submitted(request: HttpRequest) -> dict[str, Any]:
+def _criteria_json(value: Any) -> str:
+    return json.dumps(value or {"all": []}, ensure_ascii=False)
+
+
+def _submitted(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str]]:
+    """The form's values for the service, and an error when the conditions are not JSON at all."""
+    errors: dict[str, str] = {}
+    raw = request.POST.get("criteria", "").strip()
+    try:
+        criteria = json.loads(raw) if raw else {"all": []}
+    except ValueError:
+        criteria, errors["criteria"] = {"all": []}, _("The conditions could not be read; build them again.")
     return {
         "name": request.POST.get("name", ""),
-        "filters": {
-            key: request.POST[key]
-            for key in request.POST
-            if (key in FILTER_KEYS or key.startswith(CUSTOM_PREFIX)) and request.POST.get(key, "").strip()
-        },
+        "criteria": criteria,
+        "base": request.POST.get("base", "").strip(),
+        "due": request.POST.get("due", "").strip(),
         "columns": request.POST.getlist("columns"),
         "sort": request.POST.get("sort", ""),
         "is_shared": request.POST.get("is_shared") == "on",
-    }
+    }, errors
+
+
+def _catalog() -> dict[str, Any]:
+    """The rule builder's catalog for a view: no ``changed*`` operators, and "me" among the assignees."""
+    catalog = builder_catalog()
+    me = {"value": ME, "label": _("Me (the agent looking at the list)")}
+    for entry in catalog["fields"]:
+        if entry["key"] == "assignee_id":
+            entry["choices"] = [me, *(entry["choices"] or [])]
+    return catalog
 
 
 def _render(
     request: HttpRequest, values: dict[str, Any], errors: dict[str, str], view: SavedView | None
 ) -> HttpResponse:
-    field_errors = {key.removeprefix("filters."): message for key, message in errors.items()}
+    criteria_errors = {key: message for key, message in errors.items() if key.startswith("criteria")}
+    labels = {**FILTER_LABELS, "sort": _("Sort")}
+    error_list = [
+        (_("Conditions") if key.startswith("criteria") else labels.get(key, ""), message)
+        for key, message in errors.items()
+        if key not in ("name", "columns", "is_shared")
+    ]
     context = {
         "view": view,
         "values": values,
-        "filters": values["filters"],
+        "criteria_json": _criteria_json(values["criteria"]),
+        "filters": {"base": values["base"], "due": values["due"]},
         "sort": values["sort"],
-        "errors": field_errors,
-        "error_list": [
-            (FILTER_LABELS.get(key, ""), message)
-            for key, message in field_errors.items()
-            if key not in ("name", "columns", "is_shared")
-        ],
+        "errors": errors,
+        "error_list": error_list,
+        "builder": _catalog(),
+        "builder_errors": criteria_errors,
         "column_choices": column_catalogue().values(),
         "system_views": SYSTEM_VIEWS.items(),
+        "due_choices": DUE_CHOICES.items(),
         "sort_choices": SORT_LABELS.items(),
-        "statuses": list(status_list()),
-        "priorities": list(priority_list()),
         "can_share": agent_access(request.user).can(permissions.SETTINGS_MANAGE),
-        "custom_filters": custom_filter_fields(request.user, values["filters"]),
-        **filter_choices(request.user),
     }
     return render(request, "tickets/saved_view_form.html", context, status=422 if errors else 200)
 
 
 def _save(request: HttpRequest, view: SavedView | None) -> HttpResponse:
-    values = _submitted(request)
+    values, errors = _submitted(request)
+    if errors:
+        return _render(request, values, errors, view)
     actor = Actor.agent(request.user)
     try:
         if view is None:
@@ -103,6 +133,30 @@ def _save(request: HttpRequest, view: SavedView | None) -> HttpResponse:
     return redirect(f"{reverse('tickets:list')}?saved={view.pk}")
 
 
+def _starting_criteria(request: HttpRequest, filters: dict[str, str]) -> dict[str, Any]:
+    """What a new view starts from: a rule's conditions (``criteria``), the saved view the agent was on
+    (``saved``), and the list's filter bar."""
+    parts: list[dict[str, Any]] = []
+    raw = request.GET.get("criteria", "")
+    if raw:
+        try:
+            given = json.loads(raw)
+        except ValueError:
+            given = None
+        if isinstance(given, dict):
+            parts.append(given)
+    saved_id = parse_id(request.GET.get("saved", ""))
+    saved = saved_view_get(request.user, saved_id) if saved_id else None
+    if saved is not None:
+        parts.append(saved.criteria)
+    with contextlib.suppress(ValidationFailed):  # a bad filter on the list: the form starts without it
+        parts.append(filters_criteria(filters))
+    parts = [part for part in parts if part.get("any") or part.get("all")]
+    if len(parts) == 1 and "any" in parts[0]:
+        return parts[0]
+    return all_of(*parts)
+
+
 @agent_required()
 def saved_view_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -114,7 +168,9 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
     sort, _sort_error = clean_sort(request.GET.get("sort"))
     values = {
         "name": "",
-        "filters": filters,
+        "criteria": _starting_criteria(request, filters),
+        "base": filters.get("base", ""),
+        "due": filters.get("due", ""),
         "columns": list(DEFAULT_COLUMNS),
         "sort": sort,
         "is_shared": False,
@@ -129,7 +185,9 @@ def saved_view_edit(request: HttpRequest, view_id: int) -> HttpResponse:
         return _save(request, view)
     values = {
         "name": view.name,
-        "filters": dict(view.filters),
+        "criteria": view.criteria,
+        "base": view.base,
+        "due": view.due,
         "columns": list(view.columns or DEFAULT_COLUMNS),
         "sort": view.sort,
         "is_shared": view.is_shared,

@@ -1,7 +1,8 @@
 /* The rule builder: conditions in nested all/any groups and a list of actions, edited with drop-downs.
    The definition is kept as JSON in two hidden inputs (criteria, actions) that the server validates with
    the criteria engine and the action registry; errors come back by path (criteria.all[1].any[0].value,
-   actions[2].field) and are shown under the row they name. */
+   actions[2].field) and are shown under the row they name. Without an actions input (actionsId null) it
+   edits conditions alone: a saved ticket view's. */
 (function () {
   "use strict";
 
@@ -19,7 +20,7 @@
 
   window.kefuRuleBuilder = function (criteriaId, actionsId, catalogId, errorsId) {
     var criteriaInput = document.getElementById(criteriaId);
-    var actionsInput = document.getElementById(actionsId);
+    var actionsInput = actionsId ? document.getElementById(actionsId) : null;
     var catalog = JSON.parse(document.getElementById(catalogId).textContent);
     var errors = JSON.parse(document.getElementById(errorsId).textContent || "{}");
     var fields = {};
@@ -27,7 +28,7 @@
     var operators = {};
     catalog.operators.forEach(function (op) { operators[op.key] = op; });
     var settable = {};
-    catalog.settable.forEach(function (field) { settable[field.key] = field; });
+    (catalog.settable || []).forEach(function (field) { settable[field.key] = field; });
 
     function toNode(json) {
       var op = json && json.any ? "any" : "all";
@@ -122,7 +123,7 @@
       catalog: catalog,
       errors: errors,
       root: toNode(parse(criteriaInput, { all: [] })),
-      actions: parse(actionsInput, []).map(toAction),
+      actions: actionsInput ? parse(actionsInput, []).map(toAction) : [],
 
       rows: function () {
         var rows = [];
@@ -150,7 +151,7 @@
         var field = fields[condition.field];
         if (!field) return "text";
         if (field.type === "number" || field.type === "hours") return "number";
-        if (field.type === "date") return "date";
+        if (field.type === "date" || field.type === "datetime") return "date";
         return "text";
       },
       fieldChanged: function (condition) {
@@ -187,7 +188,7 @@
 
       sync: function () {
         criteriaInput.value = JSON.stringify(groupJson(this.root));
-        actionsInput.value = JSON.stringify(this.actions.map(actionJson));
+        if (actionsInput) actionsInput.value = JSON.stringify(this.actions.map(actionJson));
       },
     };
   };
