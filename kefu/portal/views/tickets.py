@@ -35,6 +35,25 @@ def cc_of(request: HttpRequest) -> list[str]:
     return [address.strip() for address in raw.split(",") if address.strip()][:20]
 
 
+def submission_of(request: HttpRequest, site: Site, context: dict[str, Any]) -> services.SubmissionInput:
+    """The posted ticket form (help center page or widget panel) as the submission service takes it."""
+    return services.SubmissionInput(
+        subject=request.POST.get("subject", "").strip()[:255],
+        message=request.POST.get("message", ""),
+        name=request.POST.get("name", "").strip()[:200],
+        email=request.POST.get("email", "").strip()[:254],
+        department_id=context["department_id"],
+        custom_fields=custom_field_values(request, context["custom_fields"]),
+        files=files_of(request),
+        cc=cc_of(request),
+        honeypot=request.POST.get("website", ""),
+        proof_challenge=request.POST.get("proof_challenge", ""),
+        proof_nonce=request.POST.get("proof_nonce", ""),
+        ip_address=client_ip(request),
+        language=site.language,
+    )
+
+
 def custom_field_values(request: HttpRequest, fields: list[Any]) -> dict[str, Any]:
     """The custom fields as the ticket services take them; empty inputs are left out."""
     values: dict[str, Any] = {}
@@ -84,21 +103,7 @@ def ticket_new(request: HttpRequest, site: Site) -> HttpResponse:
         return page(request, site, "portal/partials/custom_fields.html", submit_context(request, site))
     if request.method == "POST":
         context = submit_context(request, site)
-        data = services.SubmissionInput(
-            subject=request.POST.get("subject", "").strip()[:255],
-            message=request.POST.get("message", ""),
-            name=request.POST.get("name", "").strip()[:200],
-            email=request.POST.get("email", "").strip()[:254],
-            department_id=context["department_id"],
-            custom_fields=custom_field_values(request, context["custom_fields"]),
-            files=files_of(request),
-            cc=cc_of(request),
-            honeypot=request.POST.get("website", ""),
-            proof_challenge=request.POST.get("proof_challenge", ""),
-            proof_nonce=request.POST.get("proof_nonce", ""),
-            ip_address=client_ip(request),
-            language=site.language,
-        )
+        data = submission_of(request, site, context)
         try:
             ticket = services.portal_ticket_submit(
                 brand=site.brand, data=data, source=Source.PORTAL,

@@ -21,9 +21,9 @@ from kefu.core.actors import Source
 from kefu.core.errors import ServiceError
 from kefu.kb import selectors as kb
 from kefu.portal import selectors, services
-from kefu.portal.views.common import Site, client_ip, help_center_view, page
+from kefu.portal.views.common import Site, help_center_view, page
 from kefu.portal.views.pages import article_path
-from kefu.portal.views.tickets import cc_of, custom_field_values, files_of, submit_context
+from kefu.portal.views.tickets import submission_of, submit_context
 
 WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "portal" / "widget.js"
 BOT_ANSWERS = 3
@@ -140,21 +140,7 @@ def ticket(request: HttpRequest, site: Site) -> HttpResponse:
             "message": request.GET.get("message", ""),
         }
         return _panel(request, site, "portal/widget/ticket.html", context)
-    data = services.SubmissionInput(
-        subject=request.POST.get("subject", "").strip()[:255],
-        message=request.POST.get("message", ""),
-        name=request.POST.get("name", "").strip()[:200],
-        email=request.POST.get("email", "").strip()[:254],
-        department_id=context["department_id"],
-        custom_fields=custom_field_values(request, context["custom_fields"]),
-        files=files_of(request),
-        cc=cc_of(request),
-        honeypot=request.POST.get("website", ""),
-        proof_challenge=request.POST.get("proof_challenge", ""),
-        proof_nonce=request.POST.get("proof_nonce", ""),
-        ip_address=client_ip(request),
-        language=site.language,
-    )
+    data = submission_of(request, site, context)
     try:
         created = services.portal_ticket_submit(
             brand=site.brand, data=data, source=Source.WIDGET,
