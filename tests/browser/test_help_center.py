@@ -12,6 +12,8 @@ The widget, embedded on a page of another web site, is in test_widget.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings as django_settings
@@ -91,13 +93,22 @@ TEXTS = {
 INVOICE = b"%PDF-1.4\n% invoice 2026-118\n"
 
 
-def console_of(context: BrowserContext, base_url: str, lang: str, user: User) -> BrowserContext:
-    """Another browser profile, signed in to the console as ``user``, reading ``lang``."""
+@contextmanager
+def console_of(context: BrowserContext, base_url: str, lang: str, user: User) -> Iterator[Page]:
+    """A tab in another browser profile, signed in to the console as ``user``, reading ``lang``;
+    like the ``page`` fixture's, its script errors fail the test."""
     console = context.browser.new_context(base_url=base_url, locale=BROWSER_LOCALES[lang])
     console.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base_url}])
     console.route(re.compile(r"/tickets/stream/"), lambda route: route.fulfill(status=204))
     sign_in_as(console, base_url, user)
-    return console
+    tab = console.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield tab
+    finally:
+        console.close()
+    assert errors == [], f"JavaScript errors in the console: {errors}"
 
 
 @pytest.fixture
@@ -176,9 +187,7 @@ def test_a_customer_signs_up_submits_a_ticket_and_follows_the_agents_answer(
     assert [(a.filename, a.size) for a in first.attachments.all()] == [("发票-118.pdf", len(INVOICE))]
 
     # The agent answers in the console, in another browser profile.
-    console = console_of(context, live_server.url, lang, desk.agent.user)
-    try:
-        agent_page = console.new_page()
+    with console_of(context, live_server.url, lang, desk.agent.user) as agent_page:
         agent_page.goto(f"/tickets/{ticket.pk}/")
         expect(agent_page.get_by_role("heading", level=1)).to_contain_text("发票金额不对")
         expect(agent_page.get_by_role("link", name="发票-118.pdf").first).to_be_visible()
@@ -203,8 +212,6 @@ def test_a_customer_signs_up_submits_a_ticket_and_follows_the_agents_answer(
         expect(page.get_by_test_id("message").filter(has_text="收到了，谢谢！")).to_have_count(1)
         agent_page.reload()
         expect(agent_page.get_by_test_id("thread").filter(has_text="收到了，谢谢！")).to_have_count(1)
-    finally:
-        console.close()
     replies = Thread.objects.filter(ticket=ticket).order_by("pk")
     assert [(t.direction, t.channel) for t in replies] == [
         ("in", "portal"),
@@ -236,9 +243,7 @@ def test_a_module_for_signed_in_customers_is_hidden_from_anonymous_visitors(
     customer = CustomerFactory(contact__email="sun.li@example.cn", contact__name="孙丽", language=lang)
 
     # The administrator moves "Popular articles" up and shows it to signed-in customers only.
-    admin = console_of(context, live_server.url, lang, desk.admin.user)
-    try:
-        settings_page = admin.new_page()
+    with console_of(context, live_server.url, lang, desk.admin.user) as settings_page:
         settings_page.goto(f"/settings/help-centers/{brand.pk}/")
         modules = settings_page.get_by_test_id("hc-modules")
         modules.get_by_role("button", name=words["move_up"], exact=True).click()
@@ -247,8 +252,6 @@ def test_a_module_for_signed_in_customers_is_hidden_from_anonymous_visitors(
         )
         settings_page.get_by_role("button", name=words["save"], exact=True).click()
         expect(settings_page.get_by_text(words["saved"], exact=True)).to_be_visible()
-    finally:
-        admin.close()
     order = [m["key"] for m in HelpCenter.objects.get(brand=brand).modules]
     assert order[:3] == ["search", "popular", "categories"]
 

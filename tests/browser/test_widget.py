@@ -168,6 +168,9 @@ def test_the_widget_on_another_site_searches_answers_and_sends_a_ticket(
     assert urlsplit(live_server.url).hostname == "localhost", "the shop must be another site"
     page.goto(shop + "/")
     expect(page.get_by_role("heading", name="Acme shop")).to_be_visible()
+    launcher = page.get_by_role("button", name=words["launcher"], exact=True)
+    # The launcher lives in a shadow root: the shop's `button { background: red !important }` misses it.
+    expect(launcher).to_have_css("background-color", "rgb(32, 107, 196)")
     panel = open_panel(page, words)
 
     # Knowledge-base search: the public article, never the agents-only one.
