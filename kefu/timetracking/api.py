@@ -22,8 +22,10 @@ from kefu.timetracking.schemas import (
     TimeEntryListOut,
     TimeEntryOut,
     TimeEntryPatchIn,
+    TotalsIn,
+    TotalsOut,
 )
-from kefu.timetracking.selectors import entry_get, ticket_entries, ticket_totals, visible_ticket
+from kefu.timetracking.selectors import entry_get, ticket_entries, ticket_totals, time_totals, visible_ticket
 
 tickets_router = Router(tags=["time tracking"])
 entries_router = Router(tags=["time tracking"])
@@ -93,6 +95,28 @@ def _entry(request: HttpRequest, entry_id: int) -> Any:
     if entry is None:
         raise Http404
     return entry
+
+
+@entries_router.get(
+    "/totals",
+    response={200: TotalsOut, **ERRORS},
+    summary="Total time per ticket, contact, account or agent (over the tickets the caller may see)",
+)
+def time_entry_totals(request: HttpRequest, filters: Query[TotalsIn]) -> dict[str, Any]:
+    _agent(request)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise ValidationFailed(
+            _("The request is not valid."), fields={"date_to": _("Pick a date on or after the start.")}
+        )
+    totals = time_totals(request.auth, **filters.model_dump())
+    return {
+        "minutes": totals.minutes,
+        "billable_minutes": totals.billable_minutes,
+        "per_agent": [
+            {"agent_id": row.agent_id, "minutes": row.minutes, "billable_minutes": row.billable_minutes}
+            for row in totals.per_agent
+        ],
+    }
 
 
 @entries_router.patch("/{entry_id}", response={200: TimeEntryOut, **ERRORS}, summary="Change a time entry")

@@ -45,3 +45,24 @@ class TimeEntryListOut(Schema):
 class TimeEntryListIn(Schema):
     limit: int = Field(25, ge=1, le=100)
     cursor: text(500) | None = None  # type: ignore[valid-type]
+
+
+class TotalsIn(Schema):
+    ticket_id: Id | None = None
+    contact_id: Id | None = None
+    account_id: Id | None = None
+    agent_id: Id | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+class AgentTotalOut(Schema):
+    agent_id: int
+    minutes: int
+    billable_minutes: int
+
+
+class TotalsOut(Schema):
+    minutes: int
+    billable_minutes: int
+    per_agent: list[AgentTotalOut]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,35 @@ def agent_totals(user: User | None, agent_id: int) -> Totals:
     """Time one agent logged on the tickets ``user`` may see."""
     tickets = visible_tickets(user).values("pk")
     return _totals(TimeEntry.objects.filter(agent_id=agent_id, ticket__in=tickets))
+
+
+def time_totals(
+    user: User | None,
+    *,
+    ticket_id: int | None = None,
+    contact_id: int | None = None,
+    account_id: int | None = None,
+    agent_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Totals:
+    """Time on the tickets ``user`` may see, narrowed by any of ticket, contact, account, agent and an
+    inclusive range of dates."""
+    tickets = visible_tickets(user)
+    if ticket_id is not None:
+        tickets = tickets.filter(pk=ticket_id)
+    if contact_id is not None:
+        tickets = tickets.filter(contact_id=contact_id)
+    if account_id is not None:
+        tickets = tickets.filter(account_id=account_id)
+    entries = TimeEntry.objects.filter(ticket__in=tickets.values("pk"))
+    if agent_id is not None:
+        entries = entries.filter(agent_id=agent_id)
+    if date_from is not None:
+        entries = entries.filter(date__gte=date_from)
+    if date_to is not None:
+        entries = entries.filter(date__lte=date_to)
+    return _totals(entries)
 
 
 def running_timer(user: User) -> RunningTimer | None:

@@ -168,3 +168,36 @@ def test_a_patch_may_not_empty_required_fields(api, agent, create_ticket):
         "minutes": "This field cannot be empty.",
         "date": "This field cannot be empty.",
     }
+
+
+def test_totals_per_ticket_contact_account_and_agent(api, agent, department, other_department, create_ticket):
+    colleague = AgentFactory(departments=[department])
+    ticket = create_ticket()
+    second = create_ticket(subject="发票抬头开错了")
+    hidden = create_ticket(department_id=other_department.pk)
+    time_entry(ticket, agent, minutes=30, date=dt.date(2026, 12, 1))
+    time_entry(ticket, colleague, minutes=45, billable=False, date=dt.date(2026, 12, 2))
+    time_entry(second, agent, minutes=20, date=dt.date(2026, 12, 3))
+    time_entry(hidden, AgentFactory(departments=[other_department]), minutes=600)
+    totals = "/api/v1/time-entries/totals"
+
+    assert api.get(f"{totals}?ticket_id={ticket.pk}").json() == {
+        "minutes": 75,
+        "billable_minutes": 30,
+        "per_agent": [
+            {"agent_id": colleague.user_id, "minutes": 45, "billable_minutes": 0},
+            {"agent_id": agent.user_id, "minutes": 30, "billable_minutes": 30},
+        ],
+    }
+    assert api.get(f"{totals}?contact_id={ticket.contact_id}").json()["minutes"] == 95  # not the 600
+    assert api.get(f"{totals}?agent_id={agent.user_id}").json()["minutes"] == 50
+    assert api.get(f"{totals}?agent_id={agent.user_id}&date_from=2026-12-02").json()["minutes"] == 20
+    assert api.get(f"{totals}?account_id=999").json() == {
+        "minutes": 0,
+        "billable_minutes": 0,
+        "per_agent": [],
+    }
+    error = error_of(api.get(f"{totals}?date_from=2026-12-05&date_to=2026-12-01"), 422)
+    assert error["fields"] == {"date_to": "Pick a date on or after the start."}
+    error = error_of(api.get(f"{totals}?date_from=someday&agent_id=abc"), 422)
+    assert set(error["fields"]) == {"date_from", "agent_id"}
