@@ -52,6 +52,7 @@ urlpatterns = [
         name="settings-canned-reply-delete",
     ),
     path("tickets/macros/apply/", macros.tickets_apply_macro, name="tickets-apply-macro"),
+    path("tickets/bulk-reply/", macros.tickets_bulk_reply, name="tickets-bulk-reply"),
     path("tickets/<int:ticket_id>/macros/apply/", macros.ticket_apply_macro, name="ticket-apply-macro"),
     path("tickets/<int:ticket_id>/canned-replies/", canned.picker_search, name="ticket-canned-search"),
     path(

@@ -31,6 +31,11 @@ urlpatterns: list = [
     path("<int:ticket_id>/reply/", conversation.ticket_reply, name="reply"),
     path("<int:ticket_id>/comment/", conversation.ticket_comment, name="comment"),
     path("<int:ticket_id>/message/", conversation.ticket_message, name="message"),
+    path(
+        "<int:ticket_id>/scheduled/<int:thread_id>/",
+        conversation.scheduled_reply,
+        name="scheduled-reply",
+    ),
     path("<int:ticket_id>/mentions/", conversation.ticket_mentions, name="mentions"),
     path("<int:ticket_id>/properties/", properties.ticket_property, name="property"),
     path("<int:ticket_id>/family/", family.ticket_family, name="family"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.automation.macros import services
 from kefu.automation.macros.builder import builder_catalog
+from kefu.automation.macros.bulk_reply import BulkReplyResult, ticket_bulk_reply
 from kefu.automation.macros.forms import MacroForm
 from kefu.automation.macros.inputs import MacroInput
 from kefu.core.actors import Source
@@ -23,7 +24,7 @@ from kefu.core.errors import NotFound, ServiceError, ValidationFailed
 from kefu.core.htmx import is_partial
 from kefu.core.ids import parse_id
 from kefu.org.decorators import agent_required
-from kefu.org.selectors import agent_access, department_list
+from kefu.org.selectors import agent_access, department_list, helpdesk_settings
 from kefu.org.views.common import actor_of, form_page, posted
 
 
@@ -218,3 +219,52 @@ def tickets_apply_macro(request: HttpRequest) -> HttpResponse:
         for ticket_id, reason in sorted(result.failed.items()):
             messages.error(request, _("Ticket %(id)s: %(reason)s") % {"id": ticket_id, "reason": reason})
     return _back(request, reverse("tickets:list"))
+
+
+@require_POST
+@agent_required()
+def tickets_bulk_reply(request: HttpRequest) -> HttpResponse:
+    """The list's bulk bar: one reply (placeholders filled per ticket) to every checked ticket, reported
+    per ticket as the bulk update reports."""
+    ticket_ids = [
+        ticket_id for ticket_id in map(parse_id, request.POST.getlist("ticket_ids")[:201]) if ticket_id
+    ]
+    error = None
+    result = BulkReplyResult()
+    try:
+        result = ticket_bulk_reply(
+            actor=actor_of(request),
+            source=Source.WEB,
+            ticket_ids=ticket_ids,
+            body=request.POST.get("body", ""),
+        )
+    except ServiceError as exc:
+        error = "; ".join(dict.fromkeys(exc.fields.values())) or exc.message
+    summary = ngettext(
+        "%(count)d ticket replied to.", "%(count)d tickets replied to.", len(result.replied)
+    ) % {"count": len(result.replied)}
+    if is_partial(request):
+        response = render(
+            request,
+            "tickets/partials/list_bulk_result.html",
+            {
+                "error": error,
+                "summary": summary,
+                "result": result,
+                "action_label": _("Reply"),
+                "prefix": helpdesk_settings().ticket_number_prefix,
+            },
+        )
+        if result.replied:
+            response["HX-Trigger"] = "kefu-list-refresh"
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, summary)
+        for failure in result.failures:
+            messages.error(request, f"{failure.number or failure.ticket_id}: {failure.message}")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("tickets:list")
+    return redirect(target)

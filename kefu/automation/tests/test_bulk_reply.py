@@ -162,3 +162,43 @@ def test_api_bad_input_in_the_clients_language(api):
 def test_api_permissions(api_client_for, three):
     assert api_client_for(None).post_json(URL, {"ticket_ids": [three[0].pk], "body": "好"}).status_code == 401
     assert not Thread.objects.filter(direction="out").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "summary", "refused"),
+    [
+        ("en", "Send to the selected tickets", "Reply: 2 tickets replied to.", "No such ticket."),
+        ("zh-hans", "发送给所选工单", "回复: 已回复 2 个工单。", "工单不存在。"),
+    ],
+)
+def test_console_bulk_bar(client, agent, three, language, button, summary, refused):
+    from django.urls import reverse
+
+    client.force_login(agent.user)
+    listing = client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert button in listing
+    response = client.post(
+        reverse("tickets-bulk-reply"),
+        {"ticket_ids": [three[0].pk, three[1].pk, 999999], "body": "{{ contact.name }}，您好：已发货。"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert summary in html
+    assert refused in html
+    assert response["HX-Trigger"] == "kefu-list-refresh"
+    assert sorted(Thread.objects.filter(direction="out").values_list("body_text", flat=True)) == sorted(
+        ["李雷，您好：已发货。", "韩梅梅，您好：已发货。"]
+    )
+
+
+def test_console_bulk_reply_empty_text_is_refused(client, agent, three):
+    from django.urls import reverse
+
+    client.force_login(agent.user)
+    response = client.post(
+        reverse("tickets-bulk-reply"), {"ticket_ids": [three[0].pk], "body": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert "This field is required." in response.content.decode()
+    assert not Thread.objects.filter(direction="out").exists()

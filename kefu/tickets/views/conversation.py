@@ -9,30 +9,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import NotFound, ServiceError
+from kefu.core.errors import Conflict, NotFound, ServiceError
 from kefu.core.html import html_to_text, sanitize_html, text_to_html
 from kefu.core.htmx import is_partial
 from kefu.core.ids import parse_id
 from kefu.tickets import services
 from kefu.tickets.inputs import CommentInput, MessageInput, ReplyInput
-from kefu.tickets.selectors import ticket_agents
+from kefu.tickets.selectors import scheduled_replies, ticket_agents
 from kefu.tickets.views.detail import (
     composer_context,
     page_context,
     visible_ticket_or_404,
 )
 from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_files
+from kefu.tickets.views.scheduled import customer_zone, parse_local
 
 MAX_MENTION_RESULTS = 10
-_COMPOSER_FIELDS = {"body", "cc", "to", "bcc", "file", "attachment_ids", "mention_ids"}
+_COMPOSER_FIELDS = {"body", "cc", "to", "bcc", "file", "attachment_ids", "mention_ids", "send_at"}
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -129,10 +132,16 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     with_signature = request.POST.get("signature") == "on"
     agent = getattr(request.user, "agent", None)
     signature = getattr(agent, "signature", "") if with_signature else ""
+    # "Send later": the time is picked in the customer's zone (the contact's, else the help desk's).
+    later = request.POST.get("send_later") == "on"
+    send_at_local = request.POST.get("send_at", "")
 
     def send(actor: Actor, attachment_ids: list[int]) -> Any:
         data = ReplyInput(
-            body=_with_signature(body, signature), cc=split_addresses(cc), attachment_ids=attachment_ids
+            body=_with_signature(body, signature),
+            cc=split_addresses(cc),
+            attachment_ids=attachment_ids,
+            send_at=parse_local(send_at_local, customer_zone(ticket)) if later else None,
         )
         return services.ticket_reply(actor=actor, source=Source.WEB, ticket=ticket, data=data)
 
@@ -140,10 +149,54 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     values = {
         "mode": "reply",
         "reply_errors": errors,
-        "reply": {"body": body, "cc": cc, "signature": with_signature},
+        "reply": {
+            "body": body,
+            "cc": cc,
+            "signature": with_signature,
+            "send_later": later,
+            "send_at": send_at_local,
+        },
     }
-    anchor = f"#thread-{thread.pk}" if thread else ""
+    anchor = f"#thread-{thread.pk}" if thread and not thread.scheduled else ""
     return _respond(request, ticket, anchor=anchor, errors=errors, status=status, values=values)
+
+
+@login_required
+@require_POST
+def scheduled_reply(request: HttpRequest, ticket_id: int, thread_id: int) -> HttpResponse:
+    """Change (``action=update``: ``send_at``, ``body``) or cancel (``action=cancel``) a scheduled reply."""
+    ticket = visible_ticket_or_404(request, ticket_id)
+    thread = next((row for row in scheduled_replies(ticket) if row.pk == thread_id), None)
+    errors: dict[str, str] = {}
+    status = 200
+    actor = Actor.agent(request.user)
+    try:
+        if thread is None:
+            raise Conflict(_("This reply has already been sent; it can no longer be changed or cancelled."))
+        if request.POST.get("action") == "cancel":
+            services.scheduled_reply_cancel(actor=actor, source=Source.WEB, thread=thread)
+        else:
+            services.scheduled_reply_update(
+                actor=actor,
+                source=Source.WEB,
+                thread=thread,
+                body=request.POST.get("body", ""),
+                send_at=parse_local(request.POST.get("send_at", ""), customer_zone(ticket)),
+            )
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        errors = {"scheduled_error": "; ".join(dict.fromkeys(exc.fields.values())) or exc.message}
+        status = 422  # the page swaps 422 answers in; a 409 (already sent) is said the same way
+    if not is_partial(request):
+        if errors:
+            messages.error(request, errors["scheduled_error"])
+        return redirect(reverse("tickets:detail", args=[ticket.pk]))
+    context = composer_context(request, ticket, **errors, scheduled_error_id=thread_id if errors else None)
+    response = render(request, "tickets/partials/ticket_composer.html", context, status=status)
+    if not errors:
+        response["HX-Trigger"] = "kefu-ticket-changed"
+    return response
 
 
 @login_required

@@ -50,6 +50,7 @@ from kefu.tickets.selectors import (
 from kefu.tickets.views.family import family_context
 from kefu.tickets.views.forms import CREATE_CHANNELS
 from kefu.tickets.views.merge import merge_context
+from kefu.tickets.views.scheduled import scheduled_context
 
 PARTS = ("conversation", "history", "properties", "header", "full", "family")
 PREVIEW_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -197,7 +198,7 @@ def composer_context(request: HttpRequest, ticket: Any, **values: Any) -> dict[s
         "mode": "reply" if access.can(permissions.TICKET_REPLY) else "comment",
         "reply_errors": {},
         "comment_errors": {},
-        "reply": {"body": "", "cc": "", "signature": True},
+        "reply": {"body": "", "cc": "", "signature": True, "send_later": False, "send_at": ""},
         "comment": {"body": "", "public": False, "mentions": []},
         "message_errors": {},
         "message": {"body": "", "cc": "", "channel": "phone"},
@@ -206,6 +207,7 @@ def composer_context(request: HttpRequest, ticket: Any, **values: Any) -> dict[s
         # A reply goes to the requester's email address: without one it is kept but never delivered,
         # and the editor says so before the agent sends it.
         "reply_undeliverable": not ticket.contact.email,
+        **scheduled_context(ticket),
     }
     context.update(values)
     if not context["can_reply"]:
