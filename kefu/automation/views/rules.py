@@ -105,7 +105,7 @@ def rule_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _form(request: HttpRequest, kind: Kind, rule: RuleBase | None) -> RuleForm:
-    initial: dict[str, Any] = {"criteria": {"all": []}, "actions": []}
+    initial: dict[str, Any] = {"criteria": _starting_criteria(request), "actions": []}
     if rule is not None:
         initial = {
             "name": rule.name,
@@ -120,6 +120,16 @@ def _form(request: HttpRequest, kind: Kind, rule: RuleBase | None) -> RuleForm:
         (department.pk, department.display_name) for department in department_list(active_only=True)
     ]
     return kind.form(posted(request), initial=initial, department_choices=departments)
+
+
+def _starting_criteria(request: HttpRequest) -> dict[str, Any]:
+    """A new rule's conditions: ``?criteria=<json>`` (a saved ticket view's "Start a rule from these
+    conditions"), else none. The rule validates them when it is saved, like any other."""
+    try:
+        given = json.loads(request.GET.get("criteria", "") or "null")
+    except ValueError:
+        given = None
+    return given if isinstance(given, dict) else {"all": []}
 
 
 def _input(data: dict[str, Any]) -> RuleInput:

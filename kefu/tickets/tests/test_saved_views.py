@@ -323,3 +323,33 @@ def test_an_agent_sees_a_shared_view_but_cannot_edit_it(client, agent, admin_age
     assert "全部紧急" in page.content.decode()
     assert reverse("tickets:view-edit", args=[shared.pk]) not in page.content.decode()
     assert client.get(reverse("tickets:view-edit", args=[shared.pk])).status_code == 403
+
+
+# Views and rules: one set of conditions, either way
+
+
+def test_a_rule_editor_offers_a_view_of_its_conditions_and_a_view_offers_a_rule(client, admin_agent):
+    from kefu.automation.tests.factories import WorkflowRuleFactory
+
+    client.force_login(admin_agent.user)
+    conditions = {"any": [{"field": "subject", "op": "contains", "value": "发热"}]}
+    rule = WorkflowRuleFactory(criteria=conditions)
+    page = client.get(reverse("settings-workflow-edit", args=[rule.pk])).content.decode()
+    link = re.search(r'href="(/tickets/views/new/\?criteria=[^"]*)" data-testid="rule-to-view"', page)
+    assert link is not None
+    assert _form_criteria(client.get(html.unescape(link.group(1))).content.decode()) == conditions
+
+    view = _create(admin_agent, criteria={"all": [{"field": "tags", "op": "contains", "value": "VIP"}]})
+    form = client.get(reverse("tickets:view-edit", args=[view.pk])).content.decode()
+    start = re.search(r'href="(/settings/time-rules/new/\?criteria=[^"]*)"', form)
+    assert start is not None
+    rule_form = client.get(html.unescape(start.group(1))).content.decode()
+    found = re.search(r'name="criteria"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="criteria"', rule_form)
+    assert json.loads(html.unescape(found.group(1) or found.group(2))) == view.criteria
+
+    # "me" means the agent looking at a list: a rule has none, so no rule is offered from such a view.
+    mine = _create(admin_agent, criteria={"all": [{"field": "assignee_id", "op": "is", "value": "me"}]})
+    assert (
+        'data-testid="view-to-rule"'
+        not in client.get(reverse("tickets:view-edit", args=[mine.pk])).content.decode()
+    )

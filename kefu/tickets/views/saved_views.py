@@ -27,7 +27,7 @@ from kefu.org import permissions
 from kefu.org.decorators import agent_required
 from kefu.org.selectors import agent_access
 from kefu.tickets import services
-from kefu.tickets.criteria import ME, all_of, builder_catalog
+from kefu.tickets.criteria import ME, all_of, builder_catalog, uses_viewer
 from kefu.tickets.listing import (
     DEFAULT_COLUMNS,
     DUE_CHOICES,
@@ -111,6 +111,13 @@ def _render(
         "due_choices": DUE_CHOICES.items(),
         "sort_choices": SORT_LABELS.items(),
         "can_share": agent_access(request.user).can(permissions.SETTINGS_MANAGE),
+        # An administrator may start a workflow or time rule from a saved view's conditions ("me" aside:
+        # a rule has no viewer).
+        "rule_criteria": _criteria_json(view.criteria)
+        if view is not None
+        and not uses_viewer(view.criteria)
+        and agent_access(request.user).can(permissions.SETTINGS_MANAGE)
+        else None,
     }
     return render(request, "tickets/saved_view_form.html", context, status=422 if errors else 200)
 
