@@ -22,7 +22,10 @@ from kefu.contacts.services import account_create, contact_create
 from kefu.core import events
 from kefu.core.actors import Actor, Source
 from kefu.core.maintenance import database_optimize
+from kefu.core.outbox import outbox_deliver_pending
 from kefu.demo import content
+from kefu.demo.helpcenter import load_help_center
+from kefu.demo.routing import load_routing
 from kefu.org.models import Agent, Department, User
 from kefu.org.services import administrator_ensure, agent_create, department_create
 from kefu.search.services import tickets_reindex_all
@@ -220,10 +223,18 @@ def load_demo(*, tickets: int = 2000, stdout: TextIO | None = None) -> str:
                 _ticket(rng, index, departments, agents, contacts)
             if stdout is not None and (index + 1) % 500 == 0:
                 stdout.write(f"  {index + 1} tickets\n")
+    admin = Actor.agent(User.objects.get(email=ADMIN_EMAIL))
+    with transaction.atomic():
+        brand = load_help_center(admin)
+        load_routing(admin)
+    # The knowledge base reaches the search index through the outbox: deliver it now, so the help center
+    # finds its articles before a worker has run.
+    outbox_deliver_pending()
     indexed = tickets_reindex_all()
     database_optimize(full=True)
     return (
         f"Demo help desk ready: {Ticket.objects.count()} tickets ({indexed} indexed), "
         f"{Contact.objects.count()} contacts, {Account.objects.count()} accounts.\n"
-        f"Sign in as {ADMIN_EMAIL} with password {password} (every demo agent uses the same password)."
+        f"Sign in as {ADMIN_EMAIL} with password {password} (every demo agent uses the same password).\n"
+        f"The help center is at /hc/{brand.slug}/."
     )
