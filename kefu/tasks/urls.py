@@ -12,5 +12,6 @@ urlpatterns = [
     path("ticket/<int:ticket_id>/", views.ticket_card, name="ticket-card"),
     path("ticket/<int:ticket_id>/add/", views.ticket_task_add, name="ticket-add"),
     path("<int:task_id>/toggle/", views.task_toggle, name="toggle"),
+    path("<int:task_id>/edit/", views.task_edit, name="edit"),
     path("<int:task_id>/delete/", views.task_delete, name="delete"),
 ]

@@ -76,6 +76,7 @@ def _card(
     error: str = "",
     field_errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    edit_errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -89,6 +90,7 @@ def _card(
             "error": error,
             "field_errors": field_errors or {},
             "values": values or {},
+            "edit": edit_errors or {},
         },
         status=status,
     )
@@ -123,6 +125,7 @@ def _my_tasks_page(
     error: str = "",
     field_errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    edit_errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     groups = my_tasks(request.user)
@@ -141,6 +144,7 @@ def _my_tasks_page(
             "error": error,
             "field_errors": field_errors or {},
             "values": values or {},
+            "edit": edit_errors or {},
         },
         status=status,
     )
@@ -197,6 +201,38 @@ def task_toggle(request: HttpRequest, task_id: int) -> HttpResponse:
         )
     except ServiceError as exc:
         return _after_change(request, task, exc.message, exc.status_code)
+    return _after_change(request, task)
+
+
+@require_POST
+@agent_required()
+def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Change a task's title, description, due time, priority and (on a ticket) assignee."""
+    task = _task(request, task_id)
+    values = _form_values(request)
+    changes: dict[str, Any] = {
+        "title": values["title"],
+        "description": values["description"],
+        "due_at": _due(values["due_at"]),
+        "priority": values["priority"],
+    }
+    if "assignee_id" in request.POST:
+        raw = values["assignee_id"].strip()
+        changes["assignee_id"] = (parse_id(raw) or -1) if raw else None
+    try:
+        services.task_update(actor=Actor.agent(request.user), source=Source.WEB, task=task, changes=changes)
+    except ServiceError as exc:
+        task.refresh_from_db()
+        errors = {"editing": task.pk, "fields": exc.fields, "values": values}
+        if request.POST.get("from") == "ticket" and task.ticket_id:
+            return _card(
+                request,
+                _ticket(request, task.ticket_id),
+                error=exc.message,
+                edit_errors=errors,
+                status=exc.status_code,
+            )
+        return _my_tasks_page(request, error=exc.message, edit_errors=errors, status=exc.status_code)
     return _after_change(request, task)
 
 

@@ -169,3 +169,44 @@ def test_ticking_a_box_on_my_tasks_answers_the_groups_in_place(signed_in, agent)
     assert "对账" in text[start:]
     created.refresh_from_db()
     assert created.done is True
+
+
+@time_machine.travel(NOW, tick=False)
+def test_edit_a_task_on_the_ticket_and_on_my_tasks(signed_in, agent, department, create_ticket):
+    ticket = create_ticket()
+    created = task("寄出替换件", ticket_id=ticket.pk, due_at=NOW + dt.timedelta(hours=1))
+    card = signed_in.get(reverse("tasks:ticket-card", args=[ticket.pk])).content.decode()
+    assert 'value="2026-12-07T11:00"' in card  # the due time in the agent's zone (Shanghai)
+    response = signed_in.post(
+        reverse("tasks:edit", args=[created.pk]),
+        {
+            "from": "ticket",
+            "title": "寄出替换件（顺丰）",
+            "description": "",
+            "due_at": "2026-12-08T09:30",
+            "priority": "urgent",
+            "assignee_id": str(agent.user_id),
+        },
+    )
+    assert response.status_code == 200
+    created.refresh_from_db()
+    assert (created.title, created.priority, created.assignee_id) == (
+        "寄出替换件（顺丰）",
+        "urgent",
+        agent.user_id,
+    )
+    assert created.due_at == dt.datetime(2026, 12, 8, 1, 30, tzinfo=dt.UTC)
+
+    bad = signed_in.post(
+        reverse("tasks:edit", args=[created.pk]),
+        {"title": "", "due_at": "后天", "priority": "whenever", "description": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert bad.status_code == 422
+    text = bad.content.decode()
+    assert "This field is required." in text
+    assert "Enter a date and time." in text
+    assert "Choose one of: low, normal, high, urgent." in text
+    assert 'value="后天"' in text  # what was typed stays
+    created.refresh_from_db()
+    assert created.title == "寄出替换件（顺丰）"
