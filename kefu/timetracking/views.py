@@ -49,6 +49,7 @@ def _panel(
     error: str = "",
     field_errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    editing: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     timer = running_timer(request.user)
@@ -66,6 +67,7 @@ def _panel(
             "error": error,
             "field_errors": field_errors or {},
             "values": values or {},
+            "editing": editing or {},
         },
         status=status,
     )
@@ -152,6 +154,40 @@ def entry_create(request: HttpRequest, ticket_id: int) -> HttpResponse:
         ),
         values,
     )
+
+
+@require_POST
+@agent_required()
+def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Change an entry's minutes, date, billable and note (one's own; administrators anyone's)."""
+    entry = entry_get(request.user, entry_id) if is_storable_id(entry_id) else None
+    if entry is None:
+        raise Http404
+    values = {
+        "minutes": request.POST.get("minutes", ""),
+        "date": request.POST.get("date", ""),
+        "billable": request.POST.get("billable") == "on",
+        "note": request.POST.get("note", ""),
+    }
+    changes = {
+        "minutes": _whole_number(values["minutes"]),
+        "date": _date(values["date"]) or values["date"],
+        "billable": values["billable"],
+        "note": values["note"],
+    }
+    try:
+        services.time_entry_update(
+            actor=Actor.agent(request.user), source=Source.WEB, entry=entry, changes=changes
+        )
+    except ServiceError as exc:
+        return _panel(
+            request,
+            entry.ticket_id,
+            error=exc.message,
+            editing={"id": entry.pk, "fields": exc.fields, "values": values},
+            status=exc.status_code,
+        )
+    return _panel(request, entry.ticket_id)
 
 
 @require_POST

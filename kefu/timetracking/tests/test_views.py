@@ -148,3 +148,44 @@ def test_panel_query_count_is_fixed(signed_in, agent, create_ticket):
     for minutes in range(1, 8):
         time_entry(ticket, AgentFactory(departments=[ticket.department]), minutes=minutes)
     assert count() == one
+
+
+@time_machine.travel(NOW, tick=False)
+def test_edit_an_entry_own_or_as_administrator(client, agent, admin_agent, department, create_ticket):
+    ticket = create_ticket()
+    colleague = AgentFactory(departments=[department])
+    mine = time_entry(ticket, agent, minutes=30)
+    theirs = time_entry(ticket, colleague, minutes=20)
+    client.force_login(agent.user)
+    panel = client.get(reverse("timetracking:ticket-panel", args=[ticket.pk])).content.decode()
+    assert reverse("timetracking:entry-edit", args=[mine.pk]) in panel
+    assert reverse("timetracking:entry-edit", args=[theirs.pk]) not in panel
+
+    changed = client.post(
+        reverse("timetracking:entry-edit", args=[mine.pk]),
+        {"minutes": "45", "date": "2026-12-05", "note": "复核"},
+    )
+    assert changed.status_code == 200
+    mine.refresh_from_db()
+    assert (mine.minutes, mine.date, mine.billable, mine.note) == (45, dt.date(2026, 12, 5), False, "复核")
+
+    bad = client.post(reverse("timetracking:entry-edit", args=[mine.pk]), {"minutes": "0", "date": ""})
+    assert bad.status_code == 422
+    text = bad.content.decode()
+    assert "Enter a whole number of minutes from 1 to 1440." in text
+    assert "Enter a date." in text
+    refused = client.post(
+        reverse("timetracking:entry-edit", args=[theirs.pk]), {"minutes": "5", "date": "2026-12-01"}
+    )
+    assert refused.status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.minutes == 20
+
+    client.force_login(admin_agent.user)
+    edited = client.post(
+        reverse("timetracking:entry-edit", args=[theirs.pk]),
+        {"minutes": "25", "date": "2026-12-01", "billable": "on"},
+    )
+    assert edited.status_code == 200
+    theirs.refresh_from_db()
+    assert theirs.minutes == 25
