@@ -26,8 +26,8 @@ from kefu.kb.inputs import ArticleInput
 from kefu.kb.services import kb_article_create
 from kefu.kb.tests.factories import BrandFactory, CategoryFactory, SectionFactory
 from kefu.org.models import Brand, User
-from kefu.portal.models import Customer, HelpCenter
-from kefu.portal.tests.factories import CustomerFactory
+from kefu.portal.models import Customer, HelpCenter, Submission
+from kefu.portal.tests.factories import CustomerFactory, HelpCenterFactory
 from kefu.tickets.models import Thread, Ticket
 from tests.browser.conftest import BROWSER_LOCALES
 from tests.browser.helpers import sign_in_as
@@ -113,9 +113,11 @@ def console_of(context: BrowserContext, base_url: str, lang: str, user: User) ->
 
 @pytest.fixture
 def brand(desk, lang) -> Brand:
-    """The Acme brand, whose help center sends tickets to the desk's department."""
+    """The Acme brand, whose help center sends tickets to the desk's department. Its ticket form asks
+    the browser for a proof of work (the plain form's path; the widget's HTMX form is test_widget's)."""
     brand = BrandFactory(name="Acme 商城", slug="acme", default_language=lang)
     brand.departments.set([desk.department])
+    HelpCenterFactory(brand=brand, proof_of_work=True)
     return brand
 
 
@@ -183,6 +185,7 @@ def test_a_customer_signs_up_submits_a_ticket_and_follows_the_agents_answer(
     ticket = Ticket.objects.get(subject="发票金额不对")
     assert (ticket.channel, ticket.brand_id, ticket.department_id) == ("portal", brand.pk, desk.department.pk)
     assert ticket.contact == Contact.objects.get(email=address)
+    assert Submission.objects.get(brand=brand).proof  # the browser solved the puzzle
     first = Thread.objects.get(ticket=ticket)
     assert [(a.filename, a.size) for a in first.attachments.all()] == [("发票-118.pdf", len(INVOICE))]
 

@@ -21,6 +21,8 @@ from kefu.kb.inputs import ArticleInput
 from kefu.kb.services import kb_article_create
 from kefu.kb.tests.factories import BrandFactory, CategoryFactory, SectionFactory
 from kefu.org.models import Brand
+from kefu.portal.models import Submission
+from kefu.portal.tests.factories import HelpCenterFactory
 from kefu.tickets.models import Thread, Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -81,8 +83,10 @@ ARTICLES = {
 
 @pytest.fixture
 def brand(desk, lang) -> Brand:
+    """The Acme brand; its help center asks the visitor's browser for a proof of work."""
     brand = BrandFactory(name="Acme 商城", slug="acme", default_language=lang)
     brand.departments.set([desk.department])
+    HelpCenterFactory(brand=brand, proof_of_work=True)
     return brand
 
 
@@ -205,3 +209,4 @@ def test_the_widget_on_another_site_searches_answers_and_sends_a_ticket(
     assert (ticket.channel, ticket.brand_id, ticket.department_id) == ("widget", brand.pk, desk.department.pk)
     assert ticket.contact.email == "zhou.min@example.cn"
     assert Thread.objects.get(ticket=ticket).body_text.strip() == words["question"]
+    assert Submission.objects.get().proof  # the browser solved the puzzle

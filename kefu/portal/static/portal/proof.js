@@ -28,7 +28,11 @@
     event.stopPropagation();
     solve(form.dataset.proof).then(function (nonce) {
       input.value = nonce;
-      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      // Send it again. Not with requestSubmit(): after a click on the submit button Chromium fires no
+      // second submit event for it. A handler of this event (htmx) sends the form and cancels it; if
+      // nobody does, the form goes out as a plain submission.
+      var again = new Event("submit", { bubbles: true, cancelable: true });
+      if (form.dispatchEvent(again)) form.submit();
     });
   }, true);
 })();
