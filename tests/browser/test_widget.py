@@ -210,3 +210,11 @@ def test_the_widget_on_another_site_searches_answers_and_sends_a_ticket(
     assert ticket.contact.email == "zhou.min@example.cn"
     assert Thread.objects.get(ticket=ticket).body_text.strip() == words["question"]
     assert Submission.objects.get().proof  # the browser solved the puzzle
+
+    # Escape, pressed while the panel has the focus, closes it and gives the focus back to the launcher.
+    panel.get_by_role("heading", name=words["sent"], exact=True).click()
+    page.keyboard.press("Escape")
+    launcher = page.get_by_role("button", name=words["launcher"], exact=True)
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(launcher).to_be_focused()
