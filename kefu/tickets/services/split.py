@@ -24,7 +24,8 @@ from kefu.tickets.services.numbering import number_ticket
 
 
 def _thread_to_split(ticket: Ticket, thread_id: int) -> Thread:
-    thread = ticket.threads.select_related("author_contact").filter(pk=thread_id).first()
+    # A scheduled reply is not a message yet: it cannot be split off (cancel it instead).
+    thread = ticket.threads.select_related("author_contact").filter(pk=thread_id, scheduled=False).first()
     if thread is None:
         raise NotFound(_("No such message."))
     first = ticket.threads.order_by("created_at", "id").values_list("pk", flat=True).first()

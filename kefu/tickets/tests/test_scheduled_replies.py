@@ -253,3 +253,14 @@ def test_its_files_reach_the_customer_only_once_it_went(agent, ticket, clock):
     clock.move_to(START + dt.timedelta(minutes=1))
     assert scheduled_replies_send_due() == 1
     assert customer_attachment(ticket.contact, ticket.pk, attachment.pk) == attachment
+
+
+def test_a_scheduled_reply_cannot_be_split_off(agent, admin_agent, ticket):
+    from kefu.tickets.services import ticket_split
+
+    thread = schedule(agent, ticket)
+    with pytest.raises(NotFound):
+        ticket_split(
+            actor=Actor.agent(admin_agent.user), source=Source.WEB, ticket=ticket, thread_id=thread.pk
+        )
+    assert Thread.objects.get(pk=thread.pk).ticket_id == ticket.pk
