@@ -21,6 +21,16 @@ DUE_FILTERS = ("overdue", "today", "upcoming", "none")
 DONE_SHOWN = 20
 
 
+def on_ticket(ticket_id: int) -> Q:
+    """The ticket's tasks and those of the tickets merged into it (and into those): a merged ticket's
+    checklist shows on the ticket it was merged into, and returns if the merge is undone."""
+    return (
+        Q(ticket_id=ticket_id)
+        | Q(ticket__merged_into_id=ticket_id)
+        | Q(ticket__merged_into__merged_into_id=ticket_id)
+    )
+
+
 def visible_tasks(user: User | None) -> QuerySet[Task]:
     access = agent_access(user)
     if not access.is_agent or user is None:
@@ -71,7 +81,7 @@ def task_list(
     if assignee_id is not None:
         queryset = queryset.filter(assignee_id=assignee_id)
     if ticket_id is not None:
-        queryset = queryset.filter(ticket_id=ticket_id)
+        queryset = queryset.filter(on_ticket(ticket_id))
     if done is not None:
         queryset = queryset.filter(done=done)
     if due:
@@ -82,7 +92,7 @@ def task_list(
 def ticket_tasks(ticket_id: int) -> QuerySet[Task]:
     """A ticket's checklist (the caller checked the ticket is visible): open first, by due time."""
     return (
-        Task.objects.select_related("assignee").filter(ticket_id=ticket_id).order_by("done", "due_at", "id")
+        Task.objects.select_related("assignee").filter(on_ticket(ticket_id)).order_by("done", "due_at", "id")
     )
 
 

@@ -180,10 +180,15 @@ def _task(request: HttpRequest, task_id: int) -> Any:
     return task
 
 
+def _card_ticket_id(request: HttpRequest, task: Any) -> int:
+    """The ticket whose card sent the change (it may show a merged ticket's task), else the task's."""
+    return parse_id(request.POST.get("ticket")) or task.ticket_id
+
+
 def _after_change(request: HttpRequest, task: Any, error: str = "", status: int = 200) -> HttpResponse:
     """Answer where the change was made: the ticket's card, or the "My tasks" page."""
     if request.POST.get("from") == "ticket" and task.ticket_id:
-        return _card(request, _ticket(request, task.ticket_id), error=error, status=status)
+        return _card(request, _ticket(request, _card_ticket_id(request, task)), error=error, status=status)
     if is_partial(request):
         return _my_tasks_page(request, error=error, status=status)
     if error:
@@ -227,7 +232,7 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
         if request.POST.get("from") == "ticket" and task.ticket_id:
             return _card(
                 request,
-                _ticket(request, task.ticket_id),
+                _ticket(request, _card_ticket_id(request, task)),
                 error=exc.message,
                 edit_errors=errors,
                 status=exc.status_code,

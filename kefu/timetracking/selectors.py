@@ -30,6 +30,16 @@ class Totals:
     per_agent: list[AgentTotal]
 
 
+def on_ticket(ticket_id: int, prefix: str = "ticket__") -> Q:
+    """The ticket and the tickets merged into it (and into those): a merged ticket's time counts on the
+    ticket it was merged into, and returns to it if the merge is undone (nothing is moved)."""
+    return (
+        Q(**{f"{prefix}pk": ticket_id})
+        | Q(**{f"{prefix}merged_into_id": ticket_id})
+        | Q(**{f"{prefix}merged_into__merged_into_id": ticket_id})
+    )
+
+
 def entry_get(user: User | None, entry_id: int) -> TimeEntry | None:
     """The entry, if it lies on a ticket ``user`` may see."""
     return (
@@ -41,7 +51,7 @@ def entry_get(user: User | None, entry_id: int) -> TimeEntry | None:
 
 def ticket_entries(ticket_id: int) -> QuerySet[TimeEntry]:
     """The entries of one ticket (the caller checked the ticket is visible), newest day first."""
-    return TimeEntry.objects.select_related("agent").filter(ticket_id=ticket_id).order_by("-date", "-id")
+    return TimeEntry.objects.select_related("agent").filter(on_ticket(ticket_id)).order_by("-date", "-id")
 
 
 def _totals(entries: QuerySet[TimeEntry]) -> Totals:
@@ -70,7 +80,7 @@ def _totals(entries: QuerySet[TimeEntry]) -> Totals:
 
 
 def ticket_totals(ticket_id: int) -> Totals:
-    return _totals(TimeEntry.objects.filter(ticket_id=ticket_id))
+    return _totals(TimeEntry.objects.filter(on_ticket(ticket_id)))
 
 
 def contact_totals(user: User | None, contact_id: int) -> Totals:
@@ -105,7 +115,7 @@ def time_totals(
     inclusive range of dates."""
     tickets = visible_tickets(user)
     if ticket_id is not None:
-        tickets = tickets.filter(pk=ticket_id)
+        tickets = tickets.filter(on_ticket(ticket_id, prefix=""))
     if contact_id is not None:
         tickets = tickets.filter(contact_id=contact_id)
     if account_id is not None:

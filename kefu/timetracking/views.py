@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ServiceError
-from kefu.core.ids import is_storable_id
+from kefu.core.ids import is_storable_id, parse_id
 from kefu.org import permissions
 from kefu.org.decorators import agent_required
 from kefu.org.selectors import agent_access
@@ -156,6 +156,14 @@ def entry_create(request: HttpRequest, ticket_id: int) -> HttpResponse:
     )
 
 
+def _panel_ticket_id(request: HttpRequest, entry: Any) -> int:
+    """The ticket whose panel sent the change (it may list a merged ticket's entry), else the entry's."""
+    posted = parse_id(request.POST.get("ticket"))
+    if posted is not None and visible_ticket(request.user, posted) is not None:
+        return posted
+    return int(entry.ticket_id)
+
+
 @require_POST
 @agent_required()
 def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
@@ -175,6 +183,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         "billable": values["billable"],
         "note": values["note"],
     }
+    panel_ticket_id = _panel_ticket_id(request, entry)
     try:
         services.time_entry_update(
             actor=Actor.agent(request.user), source=Source.WEB, entry=entry, changes=changes
@@ -182,12 +191,12 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     except ServiceError as exc:
         return _panel(
             request,
-            entry.ticket_id,
+            panel_ticket_id,
             error=exc.message,
             editing={"id": entry.pk, "fields": exc.fields, "values": values},
             status=exc.status_code,
         )
-    return _panel(request, entry.ticket_id)
+    return _panel(request, panel_ticket_id)
 
 
 @require_POST
@@ -196,7 +205,7 @@ def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = entry_get(request.user, entry_id) if is_storable_id(entry_id) else None
     if entry is None:
         raise Http404
-    ticket_id = entry.ticket_id
+    ticket_id = _panel_ticket_id(request, entry)
     return _service_call(
         request,
         ticket_id,

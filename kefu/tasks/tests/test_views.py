@@ -17,6 +17,7 @@ from kefu.tasks.inputs import TaskInput
 from kefu.tasks.models import Task
 from kefu.tasks.services import task_create
 from kefu.tasks.tests.factories import task
+from kefu.tickets.services import ticket_merge
 
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 
@@ -210,3 +211,18 @@ def test_edit_a_task_on_the_ticket_and_on_my_tasks(signed_in, agent, department,
     assert 'value="后天"' in text  # what was typed stays
     created.refresh_from_db()
     assert created.title == "寄出替换件（顺丰）"
+
+
+def test_a_merged_tickets_tasks_show_on_its_target(signed_in, agent, create_ticket):
+    target = create_ticket()
+    merged = create_ticket(subject="打印机又连不上了")
+    moved = task("上门检修", ticket_id=merged.pk, assignee_id=agent.user_id)
+    ticket_merge(actor=Actor.agent(agent.user), source=Source.API, target=target, ticket_ids=[merged.pk])
+    card = signed_in.get(reverse("tasks:ticket-card", args=[target.pk])).content.decode()
+    assert "上门检修" in card
+    ticked = signed_in.post(
+        reverse("tasks:toggle", args=[moved.pk]), {"from": "ticket", "ticket": str(target.pk)}
+    )
+    assert reverse("tasks:ticket-add", args=[target.pk]) in ticked.content.decode()  # the target's card
+    moved.refresh_from_db()
+    assert moved.done is True

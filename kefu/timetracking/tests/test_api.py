@@ -9,8 +9,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from kefu.core.actors import Actor, Source
 from kefu.core.models import AuditEntry
 from kefu.org.tests.factories import AgentFactory
+from kefu.tickets.services import ticket_merge, ticket_merge_undo
 from kefu.timetracking.models import TimeEntry
 from kefu.timetracking.tests.factories import time_entry
 from tests.helpers import error_of
@@ -201,3 +203,19 @@ def test_totals_per_ticket_contact_account_and_agent(api, agent, department, oth
     assert error["fields"] == {"date_to": "Pick a date on or after the start."}
     error = error_of(api.get(f"{totals}?date_from=someday&agent_id=abc"), 422)
     assert set(error["fields"]) == {"date_from", "agent_id"}
+
+
+def test_a_merged_tickets_time_counts_on_its_target_until_the_merge_is_undone(api, agent, create_ticket):
+    target = create_ticket()
+    merged = create_ticket(subject="打印机又连不上了")
+    time_entry(target, agent, minutes=30)
+    time_entry(merged, agent, minutes=15)
+    ticket_merge(actor=Actor.agent(agent.user), source=Source.API, target=target, ticket_ids=[merged.pk])
+    body = api.get(entries_url(target)).json()
+    assert (body["total_minutes"], len(body["items"])) == (45, 2)
+    assert api.get(f"/api/v1/time-entries/totals?ticket_id={target.pk}").json()["minutes"] == 45
+
+    merged.refresh_from_db()
+    ticket_merge_undo(actor=Actor.agent(agent.user), source=Source.API, merged=merged)
+    assert api.get(entries_url(target)).json()["total_minutes"] == 30
+    assert api.get(entries_url(merged)).json()["total_minutes"] == 15
