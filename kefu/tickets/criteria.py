@@ -80,7 +80,12 @@ def all_of(*parts: Criteria | dict[str, Any]) -> Criteria:
     return {"all": items}
 
 
-def _map_viewer(node: Any, replace: Callable[[Any], Any]) -> Any:
+_MAX_DEPTH = 10  # the engine refuses more than 5; deeper input is left for it to refuse, not walked
+
+
+def _map_viewer(node: Any, replace: Callable[[Any], Any], depth: int = 0) -> Any:
+    if depth > _MAX_DEPTH:
+        return node
     if isinstance(node, dict) and "field" in node:
         if node.get("field") in _VIEWER_FIELDS and "value" in node:
             value = node["value"]
@@ -88,8 +93,12 @@ def _map_viewer(node: Any, replace: Callable[[Any], Any]) -> Any:
             return {**node, "value": value}
         return node
     if isinstance(node, dict):
-        return {key: [_map_viewer(item, replace) for item in items] if isinstance(items, list) else items
-                for key, items in node.items()}  # fmt: skip
+        return {
+            key: [_map_viewer(item, replace, depth + 1) for item in items]
+            if isinstance(items, list)
+            else items
+            for key, items in node.items()
+        }
     return node
 
 
@@ -121,7 +130,7 @@ def clean_criteria(
     return _restore_me(raw, cleaned), errors
 
 
-def _restore_me(raw: Any, cleaned: Any) -> Any:
+def _restore_me(raw: Any, cleaned: Any, depth: int = 0) -> Any:
     """``cleaned`` with ``"me"`` back wherever ``raw`` said it (both have the same shape when valid)."""
     if isinstance(raw, dict) and "field" in raw:
         if raw.get("field") in _VIEWER_FIELDS and isinstance(cleaned, dict) and "value" in cleaned:
@@ -136,7 +145,10 @@ def _restore_me(raw: Any, cleaned: Any) -> Any:
         return cleaned
     if isinstance(raw, dict) and isinstance(cleaned, dict):
         return {
-            key: [_restore_me(item, kept) for item, kept in zip(raw.get(key, []), items, strict=False)]
+            key: [
+                _restore_me(item, kept, depth + 1)
+                for item, kept in zip(raw.get(key, []), items, strict=False)
+            ]
             for key, items in cleaned.items()
         }
     return cleaned
