@@ -28,6 +28,7 @@ from kefu.core.api_errors import activate_owner_language, method_not_allowed, va
 from kefu.core.errors import ServiceError
 from kefu.core.renderers import UnicodeJSONRenderer
 from kefu.customfields.api import router as customfields_router
+from kefu.customfields.layouts_api import router as layouts_router
 from kefu.kb.api import router as kb_router
 from kefu.modules.api import router as modules_router
 from kefu.org.api import router as org_router
@@ -200,6 +201,7 @@ api.add_router("/tasks", tasks_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/custom-fields", customfields_router)
+api.add_router("/layouts", layouts_router)
 api.add_router("/settings", numbering_router)
 api.add_router("/modules", modules_router)
 api.add_router("/imports", imports_router)

@@ -11,7 +11,7 @@ class CustomFieldsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from kefu.core.catalog_cache import catalog_changed
-        from kefu.customfields.models import CustomField, PicklistOption
+        from kefu.customfields.models import CustomField, Layout, PicklistOption
 
         # Cache invalidation only: any write to the definitions, by any path, makes processes reload them.
         post_save.connect(catalog_changed, sender=CustomField, dispatch_uid="catalog.CustomField.save")
@@ -28,3 +28,5 @@ class CustomFieldsConfig(AppConfig):
             sender=PicklistOption.departments.through,
             dispatch_uid="catalog.PicklistOption.m2m",
         )
+        post_save.connect(catalog_changed, sender=Layout, dispatch_uid="catalog.Layout.save")
+        post_delete.connect(catalog_changed, sender=Layout, dispatch_uid="catalog.Layout.delete")

@@ -102,3 +102,38 @@ class PicklistOption(models.Model):
         if language.startswith("en") and self.label_en:
             return self.label_en
         return self.label or self.value
+
+
+class Layout(models.Model):
+    """How one module's records are laid out for one department (or for every department without its own):
+    which fields appear, in which sections and order, which are mandatory when creating and when closing,
+    and layout rules ("show field B and make it mandatory when A = x").
+
+    ``sections`` and ``rules`` are JSON in the shape ``kefu.customfields.layouts`` reads and the services
+    check (every field named must exist in the module); ticket services enforce the mandatory fields.
+    """
+
+    module = models.CharField(_("module"), max_length=16, choices=CustomField.Module.choices)
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.CASCADE, null=True, blank=True, related_name="layouts"
+    )
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    rules = models.JSONField(_("layout rules"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("layout")
+        verbose_name_plural = _("layouts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "department"], name="customfields_layout_per_department"
+            ),
+            models.UniqueConstraint(
+                fields=["module"],
+                condition=models.Q(department__isnull=True),
+                name="customfields_one_default_layout",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} · {self.department_id or '*'}"

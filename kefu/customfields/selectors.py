@@ -9,7 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
 from kefu.core.catalog_cache import cached
-from kefu.customfields.models import CustomField, PicklistOption
+from kefu.customfields.layouts import LayoutSpec, spec_from_row
+from kefu.customfields.models import CustomField, Layout, PicklistOption
 from kefu.customfields.validation import FieldSpec
 
 
@@ -190,3 +191,34 @@ def _load_choice_fields(module: str) -> tuple[ChoiceField, ...]:
         )
         for field in fields.order_by("order", "id")
     )
+
+
+def layout_spec(module: str, department_id: int | None) -> LayoutSpec | None:
+    """The layout records of ``department_id`` follow: the department's own, else the default one, else
+    none (every field shown, none mandatory by layout). From the catalogue cache: every write reads it."""
+    return cached(("customfields.layout", module, department_id), lambda: _load_layout(module, department_id))
+
+
+def _load_layout(module: str, department_id: int | None) -> LayoutSpec | None:
+    rows = {
+        row.department_id: row
+        for row in Layout.objects.filter(module=module).filter(
+            Q(department__isnull=True) | Q(department_id=department_id)
+        )
+    }
+    row = rows.get(department_id) or rows.get(None)
+    if row is None:
+        return None
+    return spec_from_row(module, row.department_id, row.sections, row.rules)
+
+
+def layout_rows(module: str | None = None) -> QuerySet[Layout]:
+    """Every stored layout (of ``module``), the default one first, then by department."""
+    rows = Layout.objects.select_related("department").order_by("module", "department_id")
+    return rows.filter(module=module) if module else rows
+
+
+def layout_row(module: str, department_id: int | None) -> Layout | None:
+    """The layout stored for exactly ``department_id`` (``None``: the default layout)."""
+    where = Q(department__isnull=True) if department_id is None else Q(department_id=department_id)
+    return Layout.objects.filter(where, module=module).first()

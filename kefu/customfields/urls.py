@@ -2,10 +2,15 @@
 
 from django.urls import path
 
-from kefu.customfields import views
+from kefu.customfields import layout_views, views
 
 urlpatterns = [
     path("", views.custom_fields, name="settings-custom-fields"),
+    path("layouts/", layout_views.layouts, name="settings-layouts"),
+    path("layouts/<str:module>/<str:scope>/", layout_views.layout_edit, name="settings-layout-edit"),
+    path(
+        "layouts/<str:module>/<str:scope>/remove/", layout_views.layout_remove, name="settings-layout-remove"
+    ),
     path("<int:field_id>/", views.custom_field_edit, name="settings-custom-field-edit"),
     path("<int:field_id>/options/", views.custom_field_options, name="settings-custom-field-options"),
     path(

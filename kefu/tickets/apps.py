@@ -25,6 +25,17 @@ class TicketsConfig(AppConfig):
         )
         contact_hooks.register_merge_hook("tickets", services.tickets_reassign_contact)
 
+        # Layouts (kept by the custom-fields app) place the ticket's own fields; our services enforce them.
+        from kefu.customfields.layouts import register_builtin_choices, register_builtin_fields
+        from kefu.tickets.services.layout_check import (
+            MODULE,
+            builtin_layout_choices,
+            builtin_layout_fields,
+        )
+
+        register_builtin_fields(MODULE, builtin_layout_fields)
+        register_builtin_choices(MODULE, builtin_layout_choices)
+
         # Cache invalidation only: any write to these tables, by any path, makes processes reload them.
         for model in (Status, Priority, TicketType):
             post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.save")

@@ -30,6 +30,7 @@ from kefu.tickets.services.authorization import authorize, authorize_parent
 from kefu.tickets.services.cc import cc_contacts_for, check_cc_room
 from kefu.tickets.services.changes import change_time, snapshot, ticket_change
 from kefu.tickets.services.fields import clean_ticket_fields
+from kefu.tickets.services.layout_check import create_errors
 from kefu.tickets.services.messages import clean_message, message_thread_fields, store_thread
 from kefu.tickets.services.numbering import number_ticket
 
@@ -125,6 +126,8 @@ def _ticket_values(
         values = clean_ticket_fields(None, raw)
     except ValidationFailed as error:
         errors = {**errors, **error.fields}
+    else:
+        errors = {**create_errors(actor, source, values), **errors}
     if errors:
         raise ValidationFailed(_("The ticket is not valid."), fields=errors)
     contact = _known_contact(actor, source, data.contact)

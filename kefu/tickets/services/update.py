@@ -19,6 +19,7 @@ from kefu.tickets.services.authorization import TICKET_CLOSE, authorize, authori
 from kefu.tickets.services.changes import RecordedChange, change_time, snapshot, ticket_change
 from kefu.tickets.services.fields import REFERENCE_FIELDS, clean_ticket_fields
 from kefu.tickets.services.hierarchy import follow_family
+from kefu.tickets.services.layout_check import check_update
 
 
 def _loggable(field: str, value: Any) -> Any:
@@ -107,21 +108,33 @@ def _record_update(
         if actor.is_contact:
             _check_customer_close(cleaned)
         _follow_department(ticket, cleaned)
+        touched: set[str] = set()
         for field, new in cleaned.items():
             old = _current(ticket, field)
             if _same(field, old, new):
                 continue
+            touched |= _touched(field, old, new)
             change.add(field, _loggable(field, old), _loggable(field, new))
             if field == "tags":
                 ticket.tags.set(new)
             else:
                 setattr(ticket, field, new)
         if change.changes:
+            closing = "status" in touched and ticket.status.status_type == StatusType.CLOSED
+            check_update(actor, source, ticket, touched, closing=closing)
             if "status" in cleaned:
                 _apply_status_timestamps(ticket, change.at)
             ticket.updated_at = change.at
             ticket.save()
     return ticket, change
+
+
+def _touched(field: str, old: Any, new: Any) -> set[str]:
+    """The layout names of what a change really changed: each custom field by its own name."""
+    if field != "custom_fields":
+        return {field}
+    old, new = old or {}, new or {}
+    return {f"custom_fields.{key}" for key in set(old) | set(new) if old.get(key) != new.get(key)}
 
 
 def _check_customer_close(cleaned: dict[str, Any]) -> None:

@@ -141,7 +141,8 @@ def ticket_property(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except ServiceError as exc:
         errors[field] = (
             exc.fields.get(REFERENCE_FIELDS.get(field, field))
-            or next(iter(exc.fields.values()), "")
+            # A refusal about other fields (closing with mandatory fields empty) says which in its message.
+            or (exc.message if field == "status" else next(iter(exc.fields.values()), ""))
             or exc.message
         )
         status = exc.status_code
