@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import File, Query, Router, Status, UploadedFile
 
 from kefu.core.actors import Actor, Source
@@ -194,6 +195,8 @@ def thread_out(thread: Thread) -> dict[str, Any]:
         "body_html": thread.body_html,
         "body_text": thread.body_text,
         "delivery_status": thread.delivery_status,
+        # A scheduled reply's failure is stored as the catalogue's English key: said in the reader's language.
+        "delivery_error": gettext(thread.delivery_error) if thread.delivery_error else "",
         "scheduled": thread.scheduled,
         "send_at": thread.send_at,
         "attachments": [attachment_out(attachment) for attachment in thread.attachments.all()],

@@ -246,6 +246,9 @@ class ThreadOut(Schema):
     body_html: str
     body_text: str
     delivery_status: str
+    delivery_error: str = Field(
+        description="Why a reply was not sent (the mail server's answer, or why a scheduled reply failed)."
+    )
     scheduled: bool = Field(description="A reply waiting for `send_at`: not sent, not seen by the customer.")
     send_at: dt.datetime | None = Field(description="When a scheduled reply goes (or went).")
     attachments: list[AttachmentOut]

@@ -9,9 +9,11 @@ and then finds the row already sent; on SQLite writers are serialised) — so a 
 
 Sending writes exactly what an immediate reply writes (the thread as the reply, the ``ticket.replied``
 event and change-set, the first response, the rules, the outbox and so the email), as the agent who
-scheduled it, with the source ``scheduler``. A ticket closed in the meantime does not stop it: the
-reply goes and the ticket stays closed. A ticket in the trash, or an agent who may no longer reply on
-it, makes the reply fail, visibly, instead of sending.
+scheduled it (or last changed it), with the source ``scheduler``. A ticket closed in the meantime does
+not stop it: the reply goes and the ticket stays closed. A ticket in the trash, or an agent who may no
+longer reply on it, makes the reply fail instead of sending: it stays scheduled (the customer never sees
+it) with ``delivery_status`` *failed* and the reason, and is not tried again until an agent changes it
+(who then sends it) or cancels it. Nothing bypasses the reply path.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.core.actors import Actor, Source
@@ -28,7 +30,7 @@ from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from kefu.core.event_types import EventType
 from kefu.org import permissions
-from kefu.tickets.models import Attachment, Thread
+from kefu.tickets.models import Attachment, Thread, Ticket
 from kefu.tickets.services.authorization import authorize
 from kefu.tickets.services.changes import ticket_change
 from kefu.tickets.services.conversation import reply_sent
@@ -58,7 +60,11 @@ def scheduled_reply_update(
     body: str | None = None,
     send_at: dt.datetime | None = None,
 ) -> Thread:
-    """Change the text and/or the time of a reply that has not gone yet (409 once it has)."""
+    """Change the text and/or the time of a reply that has not gone yet (409 once it has).
+
+    The agent who changes it becomes its author, who sends it; a reply that failed to go is tried again
+    at its (new) time.
+    """
     _check(actor, thread)
     errors: dict[str, str] = {}
     changes: dict[str, object] = {}
@@ -70,6 +76,7 @@ def scheduled_reply_update(
         raise ValidationFailed(_("The reply is not valid."), fields=errors)
     if not changes:
         return thread
+    changes.update(author_user=actor.user, delivery_status="", delivery_error="")
     with transaction.atomic():
         # Conditional on still being scheduled: the beat task may have claimed it since we read it.
         if not Thread.objects.filter(pk=thread.pk, scheduled=True).update(**changes):
@@ -134,12 +141,28 @@ def _sender(thread: Thread) -> Actor:
     return Actor.agent(user)
 
 
+def _failure_reason(thread: Thread, error: ServiceError) -> str:
+    """Why a scheduled reply did not go, stored in English (the catalogue's key): the console and the
+    API translate it for each reader, whatever language the beat task ran in."""
+    with translation.override("en"):
+        if isinstance(error, NotFound):
+            if Ticket.objects.filter(pk=thread.ticket_id, deleted_at__isnull=False).exists():
+                return _("The ticket is in the trash.")
+            return _("The agent who scheduled this reply can no longer see this ticket.")
+        if isinstance(error, PermissionDenied):
+            return _("The agent who scheduled this reply can no longer send it.")
+        return error.message
+
+
 def scheduled_reply_send(*, thread_id: int, now: dt.datetime | None = None) -> Thread | None:
     """Send one scheduled reply if it is due and this call claims it; ``None`` when another did (or it
     is not due, or was cancelled). A reply that cannot go is marked failed with the reason."""
     now = now or timezone.now()
     with transaction.atomic():
-        if not Thread.objects.filter(pk=thread_id, scheduled=True, send_at__lte=now).update(scheduled=False):
+        claimed = Thread.objects.filter(
+            pk=thread_id, scheduled=True, send_at__lte=now, delivery_status=""
+        ).update(scheduled=False)
+        if not claimed:
             return None
         thread = Thread.objects.select_related("ticket", "author_user").get(pk=thread_id)
         try:
@@ -165,10 +188,11 @@ def scheduled_reply_send(*, thread_id: int, now: dt.datetime | None = None) -> T
                     change.extra["thread_id"] = thread.pk
                     reply_sent(change)
         except ServiceError as exc:
-            reason = _("The ticket is in the trash.") if isinstance(exc, NotFound) else exc.message
+            reason = _failure_reason(thread, exc)
+            thread.scheduled = True
             thread.delivery_status, thread.delivery_error = Thread.Delivery.FAILED, reason
             Thread.objects.filter(pk=thread.pk).update(
-                delivery_status=Thread.Delivery.FAILED, delivery_error=reason, created_at=now
+                scheduled=True, delivery_status=Thread.Delivery.FAILED, delivery_error=reason
             )
     return thread
 
@@ -178,7 +202,7 @@ def scheduled_replies_send_due(*, now: dt.datetime | None = None) -> int:
     this run sent. One that fails unexpectedly is logged and left for the next run."""
     now = now or timezone.now()
     due = list(
-        Thread.objects.filter(scheduled=True, send_at__lte=now)
+        Thread.objects.filter(scheduled=True, send_at__lte=now, delivery_status="")
         .order_by("send_at", "id")
         .values_list("pk", flat=True)[:BATCH]
     )

@@ -1309,6 +1309,7 @@ def test_a_reply_goes_to_the_contact_by_default(api, ticket, agent):
         "body_html": "<p>您好，</p><p>请重启路由器。</p>",
         "body_text": "您好，\n\n请重启路由器。",
         "delivery_status": "",
+        "delivery_error": "",
         "scheduled": False,
         "send_at": None,
         "attachments": [],

@@ -39,6 +39,7 @@ def test_schedule_list_change_and_cancel(api, ticket, agent):
     thread = Thread.objects.get(pk=body["id"])
     assert (body["scheduled"], body["send_at"], body["delivery_status"]) == (True, "2026-12-08T01:30:00Z", "")
     assert body["author_user_id"] == agent.user.pk
+    assert body["delivery_error"] == ""
     listed = api.get(f"{URL}/{ticket.pk}/threads").json()["items"]
     assert [item["scheduled"] for item in listed] == [False, True]
 
@@ -127,3 +128,15 @@ def test_permissions(api_client_for, agent, other_agent, light_agent, ticket):
     first = Thread.objects.filter(ticket=ticket, scheduled=False).first()
     error_of(api_client_for(agent).delete(f"{URL}/{ticket.pk}/threads/{first.pk}"), 409)
     assert Thread.objects.filter(pk=first.pk).exists()
+
+
+def test_why_it_did_not_go_in_the_clients_language(api, ticket, agent, clock):
+    thread_id = post(api, ticket, send_at="2026-12-07T09:05:00Z").json()["id"]
+    agent.departments.clear()
+    clock.move_to(START + dt.timedelta(minutes=5))
+    assert scheduled_replies_send_due() == 0
+    agent.departments.add(ticket.department)
+    items = api.get(f"{URL}/{ticket.pk}/threads", HTTP_ACCEPT_LANGUAGE="zh-Hans").json()["items"]
+    [failed] = [item for item in items if item["id"] == thread_id]
+    assert (failed["scheduled"], failed["delivery_status"]) == (True, "failed")
+    assert failed["delivery_error"] == "安排此回复的客服已无法查看该工单。"

@@ -18,6 +18,7 @@ from kefu.core.actors import Actor, Source
 from kefu.core.errors import Conflict, NotFound, ValidationFailed
 from kefu.core.event_types import EventType
 from kefu.core.models import AuditEntry, OutboxEvent
+from kefu.org.tests.factories import AgentFactory
 from kefu.tickets.inputs import ReplyInput
 from kefu.tickets.models import Status, StatusType, Thread
 from kefu.tickets.selectors import conversation_threads, scheduled_replies
@@ -129,23 +130,53 @@ def test_a_trashed_ticket_makes_the_reply_fail_visibly(agent, admin_agent, ticke
     clock.move_to(START + dt.timedelta(minutes=10))
     assert scheduled_replies_send_due() == 0
     thread.refresh_from_db()
+    # It stays scheduled (never shown to the customer) with the reason, and is not tried again.
     assert (thread.scheduled, thread.delivery_status, thread.delivery_error) == (
-        False,
+        True,
         "failed",
         "The ticket is in the trash.",
     )
     assert not ticket.events.filter(action="ticket.replied").exists()
+    clock.move_to(START + dt.timedelta(minutes=20))
+    assert scheduled_replies_send_due() == 0
+    assert not ticket.events.filter(action="ticket.replied").exists()
 
 
-def test_an_agent_deactivated_meanwhile_cannot_send_it(agent, ticket, clock):
+def test_an_agent_deactivated_meanwhile_cannot_send_it(agent, department, ticket, clock):
+    colleague = AgentFactory(user__email="li.na@kefu.test", departments=[department])
     thread = schedule(agent, ticket, minutes=10)
     agent.user.is_active = False
     agent.user.save(update_fields=["is_active"])
     clock.move_to(START + dt.timedelta(minutes=10))
     assert scheduled_replies_send_due() == 0
     thread.refresh_from_db()
-    assert thread.delivery_status == "failed"
+    assert (thread.scheduled, thread.delivery_status) == (True, "failed")
     assert thread.delivery_error == "The agent who scheduled this reply can no longer send it."
+    # A colleague takes it over: changing it makes them its author, and it goes at the new time.
+    scheduled_reply_update(
+        actor=Actor.agent(colleague.user),
+        source=Source.WEB,
+        thread=thread,
+        send_at=START + dt.timedelta(minutes=30),
+    )
+    thread.refresh_from_db()
+    assert (thread.author_user_id, thread.delivery_status, thread.delivery_error) == (
+        colleague.user_id,
+        "",
+        "",
+    )
+    clock.move_to(START + dt.timedelta(minutes=30))
+    assert scheduled_replies_send_due() == 1
+    assert ticket.events.get(action="ticket.replied", field="threads").actor_id == colleague.user_id
+
+
+def test_an_agent_moved_out_of_the_department_cannot_send_it(agent, other_department, ticket, clock):
+    thread = schedule(agent, ticket, minutes=10)
+    agent.departments.set([other_department])
+    clock.move_to(START + dt.timedelta(minutes=10))
+    assert scheduled_replies_send_due() == 0
+    thread.refresh_from_db()
+    assert thread.delivery_error == "The agent who scheduled this reply can no longer see this ticket."
 
 
 def test_change_the_text_and_time_then_cancel(agent, ticket, clock):

@@ -114,3 +114,26 @@ def test_another_departments_agent_gets_404(client, agent, other_agent, ticket):
     url = reverse("tickets:scheduled-reply", args=[ticket.pk, thread.pk])
     assert client.post(url, {"action": "cancel"}, **HTMX).status_code == 404
     assert Thread.objects.filter(pk=thread.pk, scheduled=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "This reply could not be sent: The agent who scheduled this reply can no longer send it."),
+        ("zh-hans", "此回复未能发送：安排此回复的客服已无法发送它。"),
+    ],
+)
+def test_a_reply_that_could_not_go_says_why(client, agent, department, ticket, clock, language, shown):
+    from kefu.org.tests.factories import AgentFactory
+    from kefu.tickets.services import scheduled_replies_send_due
+
+    colleague = AgentFactory(user__email="li.na@kefu.test", departments=[department])
+    client.force_login(colleague.user)
+    reply(client, ticket, send_at="2026-12-07T18:05")  # Tokyo: 09:05 UTC
+    colleague.user.is_active = False
+    colleague.user.save(update_fields=["is_active"])
+    clock.move_to(START + dt.timedelta(minutes=5))
+    assert scheduled_replies_send_due() == 0
+    client.force_login(agent.user)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    assert shown in page.content.decode()
