@@ -202,3 +202,12 @@ def test_console_bulk_reply_empty_text_is_refused(client, agent, three):
     )
     assert "This field is required." in response.content.decode()
     assert not Thread.objects.filter(direction="out").exists()
+
+
+def test_api_idempotency_key_replies_once(api, three):
+    payload = {"ticket_ids": [three[0].pk, three[1].pk], "body": "已处理。"}
+    first = api.post_json(URL, payload, HTTP_IDEMPOTENCY_KEY="delay-2026-12-07")
+    again = api.post_json(URL, payload, HTTP_IDEMPOTENCY_KEY="delay-2026-12-07")
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json() == first.json()
+    assert Thread.objects.filter(direction="out").count() == 2
