@@ -19,7 +19,8 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import BrowserContext, Page, expect
 
-from kefu.channels.email.models import Mailbox, Security
+from kefu.channels.email.models import Security
+from kefu.channels.email.tests.factories import MailboxFactory
 from kefu.contacts.models import Contact
 from kefu.core.actors import Actor, Source
 from kefu.kb.inputs import ArticleInput
@@ -130,13 +131,11 @@ def mail(settings, smtp_sink, brand, desk) -> SmtpSink:  # noqa: F811  (fixture)
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.DEFAULT_FROM_EMAIL = "noreply@acme.test"
-    Mailbox.objects.create(
-        name="Acme 客服",
+    MailboxFactory(
         address="help@acme.test",
         display_name="Acme 客服",
         department=desk.department,
         brand=brand,
-        protocol=Mailbox.Protocol.PUSH,
         smtp_host=smtp_sink.host,
         smtp_port=smtp_sink.port,
         smtp_security=Security.NONE,
