@@ -295,3 +295,19 @@ def test_a_scheduled_reply_cannot_be_split_off(agent, admin_agent, ticket):
             actor=Actor.agent(admin_agent.user), source=Source.WEB, ticket=ticket, thread_id=thread.pk
         )
     assert Thread.objects.get(pk=thread.pk).ticket_id == ticket.pk
+
+
+def test_an_export_leaves_out_a_reply_not_sent_yet(api, agent, ticket, django_capture_on_commit_callbacks):
+    import io
+
+    from openpyxl import load_workbook
+
+    schedule(agent, ticket)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post_json("/api/v1/exports", {"kind": "tickets", "format": "xlsx"})
+    body = api.get(f"/api/v1/exports/{response.json()['id']}").json()
+    download = api.get(body["download_url"])
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).worksheets[0]
+    text = "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+    assert "按照说明书操作后仍然连不上。" in text
+    assert "工程师明早九点上门" not in text

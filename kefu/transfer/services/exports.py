@@ -131,8 +131,11 @@ def _ticket_rows(tickets: list[Ticket], keys: list[str]) -> Iterator[list[Any]]:
     """A row per ticket, then a row per message (threads and comments in time order), as imports read."""
     ids = [ticket.pk for ticket in tickets]
     messages: dict[int, list[tuple[Any, str, str, str]]] = {pk: [] for pk in ids}
+    # A scheduled reply has not been sent: exported (and imported back) it would pass for one that was.
     threads = (
-        Thread.objects.filter(ticket_id__in=ids).select_related("author_user").order_by("created_at", "pk")
+        Thread.objects.filter(ticket_id__in=ids, scheduled=False)
+        .select_related("author_user")
+        .order_by("created_at", "pk")
     )
     for thread in threads:
         kind = "customer" if thread.direction == "in" else "reply"
