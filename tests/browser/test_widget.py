@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 TEXTS = {
     "zh-hans": {
         "launcher": "帮助",
+        "close": "关闭",
         "frame": "帮助中心",
         "articles": "文章",
         "search_articles": "搜索文章",
@@ -51,6 +52,7 @@ TEXTS = {
     },
     "en": {
         "launcher": "Help",
+        "close": "Close",
         "frame": "Help center",
         "articles": "Articles",
         "search_articles": "Search articles",
@@ -218,3 +220,10 @@ def test_the_widget_on_another_site_searches_answers_and_sends_a_ticket(
     expect(launcher).to_have_attribute("aria-expanded", "false")
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(launcher).to_be_focused()
+
+    # The page opens it from its own button; the panel's × closes it.
+    page.evaluate("window.kefuWidget.open()")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    panel.get_by_role("button", name=words["close"], exact=True).click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
