@@ -22,8 +22,11 @@ from kefu.kb.services import kb_article_create
 from kefu.kb.tests.factories import BrandFactory, CategoryFactory, SectionFactory
 from kefu.org.models import Brand
 from kefu.portal.models import Submission
-from kefu.portal.tests.factories import HelpCenterFactory
+from kefu.portal.tests.factories import CustomerFactory, HelpCenterFactory
+from kefu.tickets.inputs import ContactRef, TicketCreateInput
 from kefu.tickets.models import Thread, Ticket
+from kefu.tickets.services import ticket_create
+from tests.browser.helpers import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,6 +34,8 @@ TEXTS = {
     "zh-hans": {
         "launcher": "帮助",
         "close": "关闭",
+        "my_tickets": "我的工单",
+        "contact_us": "联系我们",
         "frame": "帮助中心",
         "articles": "文章",
         "search_articles": "搜索文章",
@@ -53,6 +58,8 @@ TEXTS = {
     "en": {
         "launcher": "Help",
         "close": "Close",
+        "my_tickets": "My tickets",
+        "contact_us": "Contact us",
         "frame": "Help center",
         "articles": "Articles",
         "search_articles": "Search articles",
@@ -123,10 +130,11 @@ def refund_articles(desk, brand) -> dict[str, object]:
 
 
 @pytest.fixture
-def shop(brand, live_server) -> Iterator[str]:
-    """A page of the brand's web site, served from another local port, embedding the widget.
+def shop(brand, live_server) -> Iterator[int]:
+    """The port of a page of the brand's web site, embedding the widget.
 
-    Its origin is one of the brand's allowed origins."""
+    Both its origins are allowed: ``127.0.0.1`` (another site than the help desk's ``localhost``)
+    and ``localhost`` (the same site, another port)."""
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme shop</title>'
         "<style>button { background: red !important; }</style></head>"
@@ -149,11 +157,11 @@ def shop(brand, live_server) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    brand.allowed_origins = [origin]
+    port = server.server_address[1]
+    brand.allowed_origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
     brand.save(update_fields=["allowed_origins"])
     try:
-        yield origin
+        yield port
     finally:
         server.shutdown()
         server.server_close()
@@ -172,7 +180,7 @@ def test_the_widget_on_another_site_searches_answers_and_sends_a_ticket(
 ):
     words = TEXTS[lang]
     assert urlsplit(live_server.url).hostname == "localhost", "the shop must be another site"
-    page.goto(shop + "/")
+    page.goto(f"http://127.0.0.1:{shop}/")
     expect(page.get_by_role("heading", name="Acme shop")).to_be_visible()
     launcher = page.get_by_role("button", name=words["launcher"], exact=True)
     # The launcher lives in a shadow root: the shop's `button { background: red !important }` misses it.
@@ -227,3 +235,42 @@ def test_the_widget_on_another_site_searches_answers_and_sends_a_ticket(
     panel.get_by_role("button", name=words["close"], exact=True).click()
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(launcher).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_signed_in_customer_on_the_same_site_sees_their_tickets_and_writes_in_the_widget(
+    context, page: Page, desk, brand, shop, lang, live_server
+):
+    """On a page of the same site the help-desk session reaches the panel: the customer's tickets, and
+    a ticket form that does not ask who they are (sent with the CSRF token a session requires)."""
+    words = TEXTS[lang]
+    customer = CustomerFactory(contact__email="zhou.min@example.cn", contact__name="周敏", language=lang)
+    ticket_create(
+        actor=Actor.contact(customer.contact),
+        source=Source.PORTAL,
+        data=TicketCreateInput(
+            subject="发票抬头开错了",
+            description="请帮我改成公司抬头。",
+            department_id=desk.department.pk,
+            contact=ContactRef(contact_id=customer.contact_id),
+            brand_id=brand.pk,
+        ),
+    )
+    sign_in_as(context, live_server.url, customer.user)
+    page.goto(f"http://localhost:{shop}/")
+    panel = open_panel(page, words)
+
+    panel.get_by_role("link", name=words["my_tickets"], exact=True).click()
+    expect(panel.get_by_role("link", name="发票抬头开错了", exact=True)).to_be_visible()
+
+    panel.get_by_role("link", name=words["contact_us"], exact=True).click()
+    expect(panel.get_by_label(words["your_name"], exact=True)).to_have_count(0)
+    panel.get_by_label(words["subject"], exact=True).fill("还想再开一张发票")
+    panel.get_by_label(words["describe"], exact=True).fill("订单 120 也需要发票。")
+    panel.get_by_role("button", name=words["send"], exact=True).click()
+    expect(panel.get_by_role("heading", name=words["sent"], exact=True)).to_be_visible()
+    created = Ticket.objects.get(subject="还想再开一张发票")
+    assert (created.channel, created.contact_id, created.brand_id) == (
+        "widget",
+        customer.contact_id,
+        brand.pk,
+    )
