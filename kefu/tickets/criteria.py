@@ -42,6 +42,8 @@ class CriteriaEngine(Protocol):
 
     def builder_catalog(self) -> dict[str, Any]: ...
 
+    def describe(self, criteria: Criteria) -> str: ...
+
 
 _engine: CriteriaEngine | None = None
 
@@ -162,3 +164,10 @@ def criteria_q(criteria: Criteria, *, user_id: int | None, now: dt.datetime | No
 def builder_catalog() -> dict[str, Any]:
     """What the console's condition builder offers (fields, operators, values, texts), no ``changed*``."""
     return criteria_engine().builder_catalog()
+
+
+def describe_criteria(criteria: Criteria) -> str:
+    """``criteria`` as one line in the viewer's language ("" for every ticket)."""
+    if not criteria or not any(criteria.values()):
+        return ""
+    return criteria_engine().describe(criteria)

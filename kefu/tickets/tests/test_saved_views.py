@@ -353,3 +353,34 @@ def test_a_rule_editor_offers_a_view_of_its_conditions_and_a_view_offers_a_rule(
         'data-testid="view-to-rule"'
         not in client.get(reverse("tickets:view-edit", args=[mine.pk])).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Conditions: Priority is High and (Assignee is me or Tags contains VIP)"),
+        ("zh-hans", "条件： 优先级 是 高 且 (负责人 是 我 或 标签 包含 VIP)"),
+    ],
+)
+def test_the_list_says_a_saved_views_conditions_in_words(client, agent, language, expected):
+    criteria = {
+        "all": [
+            {"field": "priority", "op": "is", "value": "高"},
+            {
+                "any": [
+                    {"field": "assignee_id", "op": "is", "value": "me"},
+                    {"field": "tags", "op": "contains", "value": "VIP"},
+                ]
+            },
+        ]
+    }
+    view = _create(agent, criteria=criteria)
+    client.force_login(agent.user)
+    page = client.get(
+        reverse("tickets:list"), {"saved": view.pk}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    found = re.search(r'data-testid="view-conditions-summary">([^<]*)</p>', page)
+    assert found is not None
+    assert html.unescape(found.group(1)) == expected
+    plain = client.get(reverse("tickets:list"), {"saved": _create(agent, name="全部").pk}).content.decode()
+    assert "view-conditions-summary" not in plain

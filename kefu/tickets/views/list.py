@@ -20,6 +20,7 @@ from kefu.core.ids import parse_id
 from kefu.org import permissions
 from kefu.org.decorators import agent_required
 from kefu.org.selectors import Access, agent_access, helpdesk_settings
+from kefu.tickets.criteria import describe_criteria
 from kefu.tickets.listing import (
     COLUMNS,
     DEFAULT_VIEW,
@@ -187,6 +188,8 @@ def _page_context(
         "can_edit_saved": saved is not None
         and (saved.owner_id == request.user.pk or access.can(permissions.SETTINGS_MANAGE)),
         "save_query": save_query.urlencode(),
+        # A saved view's conditions, in words (the filter bar narrows them further).
+        "saved_conditions": describe_criteria(saved.criteria) if saved is not None else "",
         "has_filters": bool(filter_params),
         "custom_filters": custom_filter_fields(request.user, filter_params),
         **filter_choices(request.user),
