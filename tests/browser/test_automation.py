@@ -25,7 +25,7 @@ TEXTS = {
         "team": "换货组 · 售后服务",
         "dry_run": "最近 6 张工单中有 1 张会匹配。",
         "would": "优先级: 中 → 高",
-        "on": "启用",
+        "on": "已启用",
         "history": "历史记录",
         "fired": "规则“手机发热” 将优先级从 中 改为 高",
     },
@@ -96,6 +96,7 @@ def test_an_administrator_builds_tests_and_switches_on_a_rule(context, page, des
     page.goto("/settings/workflow-rules/")
     row = page.get_by_test_id("rule-row").filter(has_text="手机发热")
     row.get_by_test_id("rule-switch-on").click()
+    expect(row.get_by_test_id("rule-switch-on")).to_have_count(0)
     expect(row.get_by_text(words["on"], exact=True)).to_be_visible()
     assert WorkflowRule.objects.get().enabled is True
 
