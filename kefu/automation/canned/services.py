@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from kefu.automation.canned.scope import check_change, clean_department, may_see, not_valid
-from kefu.automation.macros.placeholders import render, unknown_placeholders
+from kefu.automation.macros.placeholders import render_body, unknown_placeholders
 from kefu.automation.models import CannedReply
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
@@ -156,4 +156,4 @@ def canned_reply_use(*, actor: Actor, reply_id: int, ticket: Any = None) -> str:
     CannedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1)
     if ticket is None:
         return reply.body
-    return render(reply.body, ticket=ticket, agent=actor.user)
+    return render_body(reply.body, ticket=ticket, agent=actor.user)

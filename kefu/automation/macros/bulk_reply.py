@@ -9,17 +9,14 @@ is reported with the reason and the others are answered.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from kefu.automation.macros.placeholders import PATTERN, render, unknown_placeholders
+from kefu.automation.macros.placeholders import render_body, unknown_placeholders
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ServiceError, ValidationFailed
-from kefu.core.html import looks_like_html
 from kefu.tickets.inputs import ReplyInput
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import visible_tickets
@@ -57,18 +54,6 @@ def _check(ticket_ids: Sequence[int], body: str) -> None:
         raise ValidationFailed(_("The reply is not valid."), fields=errors)
 
 
-def fill(body: str, *, ticket: Ticket, agent: object) -> str:
-    """``body`` with its placeholders filled for ``ticket``; in an HTML body the values are escaped,
-    so a customer named ``<b>`` is written, not rendered."""
-    if not looks_like_html(body):
-        return render(body, ticket=ticket, agent=agent)
-
-    def escaped(match: re.Match[str]) -> str:
-        return html.escape(render(match.group(0), ticket=ticket, agent=agent))
-
-    return PATTERN.sub(escaped, body)
-
-
 def ticket_bulk_reply(
     *, actor: Actor, source: Source, ticket_ids: Sequence[int], body: str
 ) -> BulkReplyResult:
@@ -96,7 +81,7 @@ def ticket_bulk_reply(
                 actor=actor,
                 source=source,
                 ticket=ticket,
-                data=ReplyInput(body=fill(body, ticket=ticket, agent=agent)),
+                data=ReplyInput(body=render_body(body, ticket=ticket, agent=agent)),
             )
         except ServiceError as exc:
             result.failures.append(BulkFailure(ticket.pk, ticket.number, _message(exc)))

@@ -8,12 +8,14 @@ ever reaches rendering.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.html import looks_like_html
 from kefu.org.selectors import helpdesk_settings
 
 PATTERN = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
@@ -67,3 +69,15 @@ def render(text: str, *, ticket: Any, agent: Any = None) -> str:
         return known[1](context) if known else match.group(0)
 
     return PATTERN.sub(fill, text)
+
+
+def render_body(body: str, *, ticket: Any, agent: Any = None) -> str:
+    """A message body with its placeholders filled; in an HTML body the values are escaped, so that a
+    customer named ``<b>`` is written, not rendered (macros, canned replies and bulk replies alike)."""
+    if not looks_like_html(body):
+        return render(body, ticket=ticket, agent=agent)
+
+    def escaped(match: re.Match[str]) -> str:
+        return html.escape(render(match.group(0), ticket=ticket, agent=agent))
+
+    return PATTERN.sub(escaped, body)

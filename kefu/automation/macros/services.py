@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kefu.automation.actions import ActionContext, clean_actions, get_action
 from kefu.automation.canned.scope import check_change, clean_department, may_see, not_valid, visible_q
 from kefu.automation.macros.inputs import MacroInput
-from kefu.automation.macros.placeholders import render, unknown_placeholders
+from kefu.automation.macros.placeholders import render_body, unknown_placeholders
 from kefu.automation.models import Macro
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
@@ -130,7 +130,7 @@ def macro_for_rules(macro_id: Any) -> Macro | None:
 def rendered(item: dict[str, Any], ticket: Ticket, agent: Any) -> dict[str, Any]:
     """One action with its placeholders filled for ``ticket``."""
     return {
-        key: render(value, ticket=ticket, agent=agent)
+        key: render_body(value, ticket=ticket, agent=agent)
         if key in TEMPLATED and isinstance(value, str)
         else value
         for key, value in item.items()

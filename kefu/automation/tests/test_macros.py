@@ -41,6 +41,23 @@ def test_placeholders_fill_only_the_listed_values(create_ticket, agent):
     ]
 
 
+def test_a_placeholder_value_is_written_not_rendered_in_an_html_reply(create_ticket, agent):
+    ticket = create_ticket()
+    ticket.contact.name = "<b>王芳</b>"
+    ticket.contact.save()
+    macro = macro_create(
+        actor=Actor.system(),
+        source=Source.IMPORT,
+        data=MacroInput(name="问候", actions=[{"type": "reply", "body": "<p>{{ contact.name }}您好</p>"}]),
+    )
+
+    macro_apply(actor=Actor.agent(agent.user), source=Source.WEB, macro_id=macro.pk, ticket_id=ticket.pk)
+
+    reply = Thread.objects.get(ticket=ticket, direction=Thread.Direction.OUTBOUND)
+    assert "&lt;b&gt;王芳&lt;/b&gt;您好" in reply.body_html
+    assert reply.body_text == "<b>王芳</b>您好"
+
+
 def test_an_agent_applies_a_macro_reply_fields_tags_and_comment_as_themselves(create_ticket, agent):
     macro = macro_create(
         actor=Actor.system(), source=Source.IMPORT, data=MacroInput(name="已收到", actions=RECEIVED)
