@@ -3,6 +3,7 @@ by email address, which ``ticket_create`` finds or creates through the contacts 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ from kefu.tickets.models import Channel
 from kefu.tickets.selectors import priority_list, ticket_agents, ticket_type_list, ticket_visible
 from kefu.tickets.views.detail import custom_field_rows
 from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_files
+from kefu.tickets.views.layout import layout_groups
 from kefu.tickets.views.properties import choice_id, custom_values, parse_tags
 
 CUSTOM_PREFIX = "cf_"
@@ -46,10 +48,25 @@ def _departments(request: HttpRequest) -> Any:
     return departments if access.sees_all_departments else departments.filter(pk__in=access.department_ids)
 
 
+def _layout_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The form's values by layout name, as rules compare them (ids and choices as text)."""
+    shown: dict[str, Any] = {
+        "priority": values.get("priority") or None,
+        "type": values.get("type") or None,
+        "assignee_id": values.get("assignee") or None,
+        "tags": parse_tags(str(values.get("tags", ""))),
+    }
+    for key, value in values.items():
+        if key.startswith(CUSTOM_PREFIX):
+            shown[f"custom_fields.{key.removeprefix(CUSTOM_PREFIX)}"] = value
+    return shown
+
+
 def _department_context(
     department_id: int | None, values: dict[str, Any], errors: dict[str, str]
 ) -> dict[str, Any]:
-    """What depends on the chosen department: who can be assigned and which custom fields apply."""
+    """What depends on the chosen department: who can be assigned, which custom fields apply and how the
+    department's layout arranges the fields (sections, order, mandatory, shown by rules)."""
     custom = {
         key.removeprefix(CUSTOM_PREFIX): value
         for key, value in values.items()
@@ -58,12 +75,19 @@ def _department_context(
     rows = custom_field_rows(department_id, custom) if department_id else []
     for row in rows:
         row["error"] = errors.get(CUSTOM_PREFIX + row["spec"].key, "")
+        row["layout_name"] = f"custom_fields.{row['spec'].key}"
+    offered = ["priority", "type", "tags", "assignee_id", *(row["layout_name"] for row in rows)]
+    layout = layout_groups(department_id, phase="create", values=_layout_values(values), offered=offered)
     return {
         "agents": ticket_agents(department_id) if department_id else [],
         "custom_fields": rows,
         "custom_prefix": CUSTOM_PREFIX,
         "values": values,
         "errors": errors,
+        "priorities": priority_list(),
+        "ticket_types": ticket_type_list(),
+        "layout": layout,
+        "layout_rules_json": json.dumps(layout["rules"], ensure_ascii=False),
     }
 
 
@@ -161,8 +185,6 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         "channels": [(value, label) for value, label in Channel.choices if value in CREATE_CHANNELS],
         "departments": departments,
         "department_id": department_id,
-        "priorities": priority_list(),
-        "ticket_types": ticket_type_list(),
         "parent": ticket_visible(request.user, _parent_id(str(values.get("parent", ""))) or 0),
         **_department_context(department_id, values, errors),
     }

@@ -6,6 +6,7 @@ same selectors, so a live refresh re-renders exactly what a reload would show.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,10 @@ from kefu.tickets.selectors import (
     ticket_page_get,
     ticket_type_list,
 )
+from kefu.tickets.services.layout_check import layout_values
 from kefu.tickets.views.family import family_context
 from kefu.tickets.views.forms import CREATE_CHANNELS
+from kefu.tickets.views.layout import layout_groups
 from kefu.tickets.views.merge import merge_context
 from kefu.tickets.views.scheduled import scheduled_context
 
@@ -156,6 +159,13 @@ def properties_context(
     custom_fields = custom_field_rows(ticket.department_id, ticket.custom_fields or {})
     for row in custom_fields:
         row["error"] = errors.get(f"custom_fields.{row['spec'].key}", "")
+        row["layout_name"] = f"custom_fields.{row['spec'].key}"
+    tag_names = sorted(tag.name for tag in ticket.tags.all())
+    # The department's layout arranges the layout-able properties; the marks are for closing.
+    offered = ["priority", "type", "assignee_id", "tags", *(row["layout_name"] for row in custom_fields)]
+    layout = layout_groups(
+        ticket.department_id, phase="close", values=layout_values(ticket, tag_names), offered=offered
+    )
     text_properties = [
         {"name": field, "label": label, "value": getattr(ticket, field), "input_type": "text"}
         for field, label in TEXT_FIELD_LABELS.items()
@@ -174,7 +184,7 @@ def properties_context(
         "departments": departments,
         "teams": team_list(department_id=ticket.department_id),
         "agents": ticket_agents(ticket.department_id, limit=MAX_ASSIGNABLE),
-        "tag_text": ", ".join(sorted(tag.name for tag in ticket.tags.all())),
+        "tag_text": ", ".join(tag_names),
         "text_properties": text_properties,
         "due_times": due_times,
         "custom_fields": custom_fields,
@@ -182,6 +192,8 @@ def properties_context(
         "read_only": not access.can(permissions.TICKET_EDIT),
         "can_assign": access.can(permissions.TICKET_ASSIGN),
         "errors": errors,
+        "layout": layout,
+        "layout_rules_json": json.dumps(layout["rules"], ensure_ascii=False),
     }
 
 
