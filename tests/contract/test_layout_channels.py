@@ -276,3 +276,26 @@ def test_imports_are_never_refused_and_the_system_creates_what_it_is_given(layou
     with pytest.raises(ValidationFailed) as refused:
         ticket_set_status(actor=Actor.system(), source=Source.API, ticket=opened, status="已关闭")
     assert refused.value.fields == {"custom_fields.resolution": REQUIRED}
+
+
+def test_a_default_layout_field_that_does_not_apply_to_the_department_is_not_asked_for(
+    api_client_for, admin_agent, other_agent, other_department, department
+):
+    CustomFieldFactory(
+        key="isbn", name="书号", field_type=CustomField.FieldType.TEXT, departments=[department]
+    )
+    layout_save(
+        actor=Actor.agent(admin_agent.user),
+        source=Source.WEB,
+        module="ticket",
+        department_id=None,
+        sections=[
+            {
+                "key": "main",
+                "name": "主要",
+                "fields": [{"field": "custom_fields.isbn", "required_on_create": True}],
+            }
+        ],
+    )
+    client = api_client_for(other_agent)
+    assert client.post_json(TICKETS, _new(other_department)).status_code == 201

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ValidationFailed
 from kefu.customfields.layouts import CUSTOM_PREFIX
-from kefu.customfields.selectors import layout_spec
+from kefu.customfields.selectors import field_specs, layout_spec
 from kefu.customfields.services.layouts import layout_field_catalog
 from kefu.tickets.models import StatusType, Ticket
 from kefu.tickets.selectors import priority_list, ticket_type_list
@@ -86,6 +86,17 @@ def layout_values(ticket: Ticket, tags: Iterable[str] | None = None) -> dict[str
     return values
 
 
+def _applicable(missing: Iterable[str], department_id: int | None) -> list[str]:
+    """``missing`` without the custom fields that do not apply to the department (limited to others, or
+    deactivated since the layout placed them): a ticket could never give them a value."""
+    keys = {spec.key for spec in field_specs("ticket", department_id=department_id)}
+    return [
+        name
+        for name in dict.fromkeys(missing)
+        if not name.startswith(CUSTOM_PREFIX) or name.removeprefix(CUSTOM_PREFIX) in keys
+    ]
+
+
 def _refuse(missing: list[str], message: str) -> None:
     if missing:
         raise ValidationFailed(message, fields={name: _("This field is required.") for name in missing})
@@ -105,7 +116,8 @@ def create_errors(actor: Actor, source: Source, values: dict[str, Any]) -> dict[
     status = values.get("status")
     if status is not None and status.status_type == StatusType.CLOSED:
         missing += layout.missing(current, phase="close")
-    return {name: _("This field is required.") for name in dict.fromkeys(missing)}
+    missing = _applicable(missing, values["department"].pk)
+    return {name: _("This field is required.") for name in missing}
 
 
 def check_update(
@@ -123,7 +135,7 @@ def check_update(
     names = {_CHANGE_NAMES.get(name, name) for name in touched}
     missing = layout.missing(values, phase="close") if closing else []
     missing += layout.missing_after_change(values, names)
-    missing = list(dict.fromkeys(missing))
+    missing = _applicable(missing, ticket.department_id)
     if closing and missing:
         labels = layout_field_catalog(MODULE, ticket.department_id)
         named = ", ".join(labels.get(name, name) for name in missing)
