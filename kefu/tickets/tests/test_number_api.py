@@ -211,3 +211,11 @@ def test_the_family_card_links_a_child_by_its_display_number_and_shows_it(client
     assert "#AS-20261122-00002 新编号的工单" in client.get(f"/tickets/{old.pk}/").content.decode()
     children = api.get(f"/api/v1/tickets/{old.pk}/children").json()["items"]
     assert [child["display_number"] for child in children] == ["#AS-20261122-00002"]
+
+
+def test_the_merge_card_takes_display_numbers(client, agent, numbered):
+    old, new = numbered
+    client.force_login(agent.user)
+    response = client.post(f"/tickets/{old.pk}/merge/", {"numbers": "#AS-20261122-00002"})
+    assert response.status_code == 302, response.content
+    assert Ticket.objects.get(pk=new.pk).merged_into_id == old.pk

@@ -22,7 +22,8 @@ from kefu.core.errors import NotFound, ServiceError
 from kefu.org import permissions
 from kefu.org.selectors import agent_access, helpdesk_settings
 from kefu.tickets import services
-from kefu.tickets.selectors import ticket_get, visible_ticket_by_number
+from kefu.tickets.filters import number_match
+from kefu.tickets.selectors import ticket_get, visible_tickets
 
 _NUMBERS = re.compile(r"[\s,，、;；]+")
 
@@ -48,16 +49,14 @@ def _error(exc: ServiceError) -> str:
 
 
 def _ids_of_numbers(request: HttpRequest, text: str) -> tuple[list[int], list[str]]:
-    """The ids of the tickets typed by number (``#12, 13``), and the numbers that name no visible ticket."""
+    """The ids of the tickets typed by number (``#12, 13`` or display numbers such as
+    ``AS-20261122-00042``), and the numbers that name no visible ticket."""
     ids: list[int] = []
     unknown: list[str] = []
+    prefix = helpdesk_settings().ticket_number_prefix
     for word in filter(None, _NUMBERS.split(text.strip())):
-        number = word.lstrip("#").removeprefix(helpdesk_settings().ticket_number_prefix)
-        found = (
-            visible_ticket_by_number(request.user, int(number))
-            if number.isascii() and number.isdigit() and len(number) < 19
-            else None
-        )
+        numbered = number_match(word, prefix)
+        found = visible_tickets(request.user).filter(numbered).first() if numbered is not None else None
         if found is None:
             unknown.append(word)
         else:
