@@ -36,7 +36,8 @@ def test_department_create_and_update_are_audited(admin_agent):
     )
     department.refresh_from_db()
     assert (department.name, department.is_active) == ("技术支持部", False)
-    assert list(AuditEntry.objects.filter(object_id=department.pk).values_list("action", "changes")) == [
+    entries = AuditEntry.objects.filter(object_type="org.department", object_id=department.pk).order_by("id")
+    assert list(entries.values_list("action", "changes")) == [
         ("department.created", {}),
         ("department.updated", {"name": ["技术支持", "技术支持部"], "is_active": [True, False]}),
     ]
@@ -186,9 +187,9 @@ def test_deactivation_blocks_api_keys_deletes_nothing_and_reactivation_restores(
     services.agent_set_active(actor=as_(admin_agent), source=WEB, agent_id=agent.pk, active=True)
     assert api_key_authenticate(secret) == agent.user
     assert list(
-        AuditEntry.objects.filter(object_id=agent.pk, object_type="org.agent").values_list(
-            "action", flat=True
-        )
+        AuditEntry.objects.filter(object_id=agent.pk, object_type="org.agent")
+        .order_by("id")
+        .values_list("action", flat=True)
     ) == ["agent.deactivated", "agent.reactivated"]
 
 
