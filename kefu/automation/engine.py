@@ -33,7 +33,6 @@ from kefu.core.event_types import EventType
 from kefu.tickets.models import Ticket
 from kefu.tickets.rules import MAX_DEPTH, current_depth
 from kefu.tickets.services.changes import RecordedChange
-from kefu.tickets.services.fields import REFERENCE_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +156,9 @@ def run_rules(change: RecordedChange, phase: Phase = Phase.CHANGE) -> None:
 
 
 def _reload(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_related(*REFERENCE_FIELDS).get(pk=ticket.pk)
+    """The ticket as the last action left it. Only the status and priority come joined: an eleven-table
+    join costs PostgreSQL several milliseconds to plan, more than the few related rows a rule reads."""
+    return Ticket.objects.select_related("status", "priority").get(pk=ticket.pk)
 
 
 @dataclass
