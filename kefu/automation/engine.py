@@ -148,7 +148,7 @@ def run_rules(change: RecordedChange, phase: Phase = Phase.CHANGE) -> None:
         if not matches(ticket, rule.criteria, change, facts=facts):
             continue
         result = apply_rule(rule, ticket, change_set=change.change_set, depth=depth)
-        if result.changed and result.ticket is not None:
+        if result.ticket is not None:
             ticket = result.ticket
             facts = Facts(ticket, now=facts.now)
         if result.stop:
@@ -163,13 +163,16 @@ def _reload(ticket: Ticket) -> Ticket:
 
 @dataclass
 class RuleResult:
-    changed: bool = False
     stop: bool = False
     outcome: str = RuleRun.Outcome.NO_CHANGE
     steps: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
     ticket: Ticket | None = None
     """The ticket as the rule's actions left it (re-read after each one), when they changed it."""
+
+    @property
+    def changed(self) -> bool:
+        return self.ticket is not None
 
 
 def rule_actor(rule: RuleSpec) -> Actor:
@@ -198,7 +201,6 @@ def apply_rule(rule: RuleSpec, ticket: Ticket, *, change_set: str = "", depth: i
                     continue
                 action.apply(ticket, data, context)
                 result.steps.extend({"type": action.type, **step} for step in steps)
-                result.changed = True
                 ticket = _reload(ticket)
                 result.ticket = ticket
     except Exception as exc:  # a broken rule must not break the change that triggered it
