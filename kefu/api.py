@@ -31,10 +31,13 @@ from kefu.customfields.api import router as customfields_router
 from kefu.customfields.layouts_api import router as layouts_router
 from kefu.kb.api import router as kb_router
 from kefu.modules.api import router as modules_router
+from kefu.notifications.api import router as notifications_router
 from kefu.org.api import router as org_router
 from kefu.org.services import api_key_authenticate
 from kefu.portal.api import brands_router, public_router
 from kefu.search.api import router as search_router
+from kefu.sla.api import router as sla_policies_router
+from kefu.sla.calendars_api import router as business_hours_router
 from kefu.tasks.api import router as tasks_router
 from kefu.tickets.api import TicketMoved, catalog_router
 from kefu.tickets.api import router as tickets_router
@@ -43,6 +46,7 @@ from kefu.tickets.saved_views_api import router as saved_views_router
 from kefu.timetracking.api import entries_router as time_entries_router
 from kefu.timetracking.api import tickets_router as ticket_time_router
 from kefu.transfer.api import exports_router, imports_router
+from kefu.webhooks.api import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +217,10 @@ api.add_router("/search", search_router)
 api.add_router("/mail", mail_router)  # its own auth: the intake secret, not an API key
 api.add_router("/workflow-rules", workflow_rules_router)
 api.add_router("/time-rules", time_rules_router)
+api.add_router("/sla-policies", sla_policies_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("/", business_hours_router)
+api.add_router("/", notifications_router)
 api.add_router("/automation", automation_router)
 api.add_router("/", org_router)
 api.add_router("/", routing_router)

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "kefu.automation",
     "kefu.timetracking",
     "kefu.tasks",
+    "kefu.sla",
+    "kefu.notifications",
+    "kefu.webhooks",
 ]
 
 MIDDLEWARE = [

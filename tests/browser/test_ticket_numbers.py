@@ -39,6 +39,8 @@ def test_an_administrator_sets_a_ticket_number_format_with_a_live_preview(
     sign_in_as(context, live_server.url, desk.admin.user)
     page.goto("/settings/general/")
     page.get_by_role("link", name=words["nav"], exact=True).click()
+    # A click waits only for the navigation to commit; the preview is wired once htmx has loaded.
+    page.wait_for_url("**/settings/ticket-number/")
     preview = page.get_by_test_id("ticket-number-preview")
     expect(preview).to_have_text("6")  # five tickets in the desk: the next is 6
 

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: subscriptions per event type, signed deliveries with retries and a delivery log."""
