@@ -110,10 +110,13 @@ class Layout(models.Model):
     and layout rules ("show field B and make it mandatory when A = x").
 
     ``sections`` and ``rules`` are JSON in the shape ``kefu.customfields.layouts`` reads and the services
-    check (every field named must exist in the module); ticket services enforce the mandatory fields.
+    check (every field named must exist in the module); the services of each module (tickets, contacts,
+    accounts, custom-module records) enforce the mandatory fields.
     """
 
-    module = models.CharField(_("module"), max_length=16, choices=CustomField.Module.choices)
+    # "ticket", "contact", "account", or "module:<key>" for a custom module (the names
+    # ``kefu.customfields.layouts`` registers); records without a department use only the default layout.
+    module = models.CharField(_("module"), max_length=64)
     department = models.ForeignKey(
         "org.Department", on_delete=models.CASCADE, null=True, blank=True, related_name="layouts"
     )
