@@ -68,6 +68,8 @@ if PRODUCTION and SECRET_KEY == DEFAULT_SECRET_KEY:
 PORT = env_int("KEFU_PORT", 8000)
 ALLOWED_HOSTS = env_list("KEFU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEFU_CSRF_TRUSTED_ORIGINS", [])
+# The address people reach this installation at; links in emails (a ticket in the help center) start with it.
+KEFU_SITE_URL = env_str("KEFU_SITE_URL", f"http://localhost:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
