@@ -261,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
     "automation-time-rules": {"task": "automation.sweep_time_rules", "schedule": 300.0},
     # Scheduled replies whose time has come (each claimed, so two beats or workers never send one twice).
     "tickets-scheduled-replies": {"task": "tickets.send_scheduled_replies", "schedule": 30.0},
+    # Tickets 30 days in the trash are deleted for good (a batch per run; the rest on the next run).
+    "tickets-purge-trash": {"task": "tickets.purge_trash", "schedule": 3600.0},
 }
 
 KEFU_JIEBA_CACHE = DATA_DIR / "jieba.cache"
@@ -285,6 +287,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KEFU_MAIL_DOMAIN = env_str("KEFU_MAIL_DOMAIN", "")
 # The SMTP listener (`kefu mail smtpd`) refuses bigger messages with 552.
 KEFU_SMTPD_MAX_BYTES = env_int("KEFU_SMTPD_MAX_BYTES", 40 * 1024 * 1024)
+
+# SMS (docs/sms.md): KEFU_SMS_BACKEND is file (development), http, aliyun or tencent.
+KEFU_SMS_BACKEND = env_str("KEFU_SMS_BACKEND", "file").lower()
+KEFU_SMS_TIMEOUT = env_int("KEFU_SMS_TIMEOUT", 10)
+KEFU_SMS_FILE_PATH = DATA_DIR / "sms" / "outbox.jsonl"
+KEFU_SMS_HTTP_URL = env_str("KEFU_SMS_HTTP_URL", "")
+KEFU_SMS_HTTP_TOKEN = env_str("KEFU_SMS_HTTP_TOKEN", "")
+KEFU_SMS_ALIYUN_ACCESS_KEY_ID = env_str("KEFU_SMS_ALIYUN_ACCESS_KEY_ID", "")
+KEFU_SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("KEFU_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+KEFU_SMS_ALIYUN_SIGN_NAME = env_str("KEFU_SMS_ALIYUN_SIGN_NAME", "")
+KEFU_SMS_ALIYUN_ENDPOINT = env_str("KEFU_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+KEFU_SMS_ALIYUN_REGION = env_str("KEFU_SMS_ALIYUN_REGION", "cn-hangzhou")
+KEFU_SMS_TENCENT_SECRET_ID = env_str("KEFU_SMS_TENCENT_SECRET_ID", "")
+KEFU_SMS_TENCENT_SECRET_KEY = env_str("KEFU_SMS_TENCENT_SECRET_KEY", "")
+KEFU_SMS_TENCENT_SDK_APP_ID = env_str("KEFU_SMS_TENCENT_SDK_APP_ID", "")
+KEFU_SMS_TENCENT_SIGN_NAME = env_str("KEFU_SMS_TENCENT_SIGN_NAME", "")
+KEFU_SMS_TENCENT_ENDPOINT = env_str("KEFU_SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com/")
+KEFU_SMS_TENCENT_REGION = env_str("KEFU_SMS_TENCENT_REGION", "ap-guangzhou")
+
+# Outgoing webhooks (docs/webhooks.md): targets in private, loopback or link-local ranges are refused
+# unless inside one of these comma-separated networks (e.g. 127.0.0.0/8 for a receiver on this machine).
+KEFU_WEBHOOK_ALLOWED_NETWORKS = env_list("KEFU_WEBHOOK_ALLOWED_NETWORKS", [])
+KEFU_WEBHOOK_TIMEOUT = env_int("KEFU_WEBHOOK_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,
