@@ -26,6 +26,9 @@ class EventType(enum.StrEnum):
     TICKET_MERGED = "ticket.merged"
     TICKET_MERGE_UNDONE = "ticket.merge_undone"
     TICKET_SPLIT = "ticket.split"
+    # SLAs: a target's due date passed unmet; an escalation level of a policy fired.
+    TICKET_SLA_BREACHED = "ticket.sla_breached"
+    TICKET_SLA_ESCALATED = "ticket.sla_escalated"
     # Other domains.
     CONTACT_MERGED = "contact.merged"
     AGENT_INVITED = "agent.invited"

@@ -72,6 +72,7 @@ from kefu.tickets.selectors import (
     ticket_type_list,
     ticket_visible,
 )
+from kefu.tickets.sla import sla_targets
 
 router = Router(tags=["tickets"])
 catalog_router = Router(tags=["catalog"])
@@ -111,9 +112,13 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
         "language": ticket.language,
         "tags": sorted(tag.name for tag in ticket.tags.all()),
         "custom_fields": ticket.custom_fields,
-        "first_response_due_at": ticket.first_response_due_at,
-        "resolution_due_at": ticket.resolution_due_at,
+        "first_response_due_at": None if ticket.sla_paused else ticket.first_response_due_at,
+        "next_response_due_at": None if ticket.sla_paused else ticket.next_response_due_at,
+        "resolution_due_at": None if ticket.sla_paused else ticket.resolution_due_at,
         "first_responded_at": ticket.first_responded_at,
+        "sla_policy_id": ticket.sla_policy_id,
+        "sla_paused": ticket.sla_paused,
+        "sla": sla_targets(ticket),
         "closed_at": ticket.closed_at,
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,

@@ -46,6 +46,7 @@ FIELD_LABELS = {
     "language": gettext_lazy("language"),
     "tags": gettext_lazy("tags"),
     "first_response_due_at": gettext_lazy("first response due"),
+    "next_response_due_at": gettext_lazy("next response due"),
     "resolution_due_at": gettext_lazy("resolution due"),
 }
 _SOURCE_LABELS = {
@@ -63,7 +64,7 @@ _ACTOR_LABELS = {
     "sla": gettext_lazy("The SLA"),
     "system": gettext_lazy("The system"),
 }
-_DATETIME_FIELDS = {"first_response_due_at", "resolution_due_at"}
+_DATETIME_FIELDS = {"first_response_due_at", "next_response_due_at", "resolution_due_at"}
 
 
 @dataclass(frozen=True)

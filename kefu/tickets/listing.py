@@ -154,19 +154,26 @@ def moment(tz: dt.tzinfo, now: dt.datetime | None = None) -> Moment:
     )
 
 
+SOON = dt.timedelta(hours=1)
+"""A due date within this much time counts as due today, also when it falls after midnight."""
+
+
 def _overdue(when: Moment) -> Q:
     first_response_late = Q(first_response_due_at__lt=when.now, first_responded_at__isnull=True)
-    return ~when.closed & (Q(resolution_due_at__lt=when.now) | first_response_late)
+    late = Q(resolution_due_at__lt=when.now) | Q(next_response_due_at__lt=when.now) | first_response_late
+    return ~when.closed & Q(sla_paused=False) & late
 
 
 def _due_today(when: Moment) -> Q:
-    resolution = Q(resolution_due_at__gte=when.today_start, resolution_due_at__lt=when.today_end)
+    end = max(when.today_end, when.now + SOON)
+    resolution = Q(resolution_due_at__gte=when.today_start, resolution_due_at__lt=end)
+    next_response = Q(next_response_due_at__gte=when.today_start, next_response_due_at__lt=end)
     first_response = Q(
         first_response_due_at__gte=when.today_start,
-        first_response_due_at__lt=when.today_end,
+        first_response_due_at__lt=end,
         first_responded_at__isnull=True,
     )
-    return ~when.closed & (resolution | first_response)
+    return ~when.closed & Q(sla_paused=False) & (resolution | next_response | first_response)
 
 
 def _following(user: User) -> Q:

@@ -168,8 +168,16 @@ class Ticket(models.Model):
     product = models.CharField(_("product"), max_length=100, blank=True)
     tags = models.ManyToManyField("core.Tag", blank=True, related_name="tickets")
     language = models.CharField(_("language"), max_length=16, blank=True)
+    # The SLA state, written by the SLA app through ``services.sla`` (never by a client or an agent):
+    # the due dates of the running timers (``None`` while paused or when no timer runs), the policy that
+    # applies (an id, not a key: the tickets app knows nothing of policies) and, per target, the state
+    # the SLA app last computed (``{"first_response": {"due_at", "met", "breached", "business"}, …}``).
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_policy_id = models.BigIntegerField(_("SLA policy"), null=True, blank=True)
+    sla_paused = models.BooleanField(_("SLA paused"), default=False)
+    sla = models.JSONField(_("SLA state"), default=dict, blank=True)
     first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"))

@@ -85,6 +85,7 @@ class TicketFieldsIn(InputSchema):
     custom_fields: dict[Text, JsonValue] | None = None
     # Computed by the SLA policies: shown in TicketOut, refused on input.
     first_response_due_at: ReadOnly = None
+    next_response_due_at: ReadOnly = None
     resolution_due_at: ReadOnly = None
 
 
@@ -111,6 +112,14 @@ class TicketCreateIn(TicketFieldsIn):
 
 class TicketUpdateIn(TicketFieldsIn):
     subject: text(255, min_length=1) | None = None  # type: ignore[valid-type]
+
+
+class SlaTargetOut(Schema):
+    """One SLA target of a ticket: its due date (``null`` while on hold), met (``null`` while pending)."""
+
+    due_at: dt.datetime | None
+    met: bool | None
+    breached: bool
 
 
 class TicketOut(Schema):
@@ -143,8 +152,14 @@ class TicketOut(Schema):
     tags: list[str]
     custom_fields: dict[str, Any]
     first_response_due_at: dt.datetime | None
+    next_response_due_at: dt.datetime | None
     resolution_due_at: dt.datetime | None
     first_responded_at: dt.datetime | None
+    sla_policy_id: int | None
+    sla_paused: bool
+    sla: dict[str, SlaTargetOut] = Field(
+        description="Per target (`first_response`, `next_response`, `resolution`) of the SLA policy."
+    )
     closed_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -49,7 +49,7 @@ EDITABLE = frozenset(
     }
 )  # fmt: skip
 # Set by the SLA policies, never by a client or an agent: naming one is refused with this reason.
-READ_ONLY = frozenset({"first_response_due_at", "resolution_due_at"})
+READ_ONLY = frozenset({"first_response_due_at", "next_response_due_at", "resolution_due_at"})
 READ_ONLY_REASON = gettext_lazy("Read-only: the SLA policy computes this time.")
 
 

@@ -67,6 +67,7 @@ TEXT_FIELD_LABELS = {
 # Shown, never edited: the SLA policies compute them.
 DUE_FIELD_LABELS = {
     "first_response_due_at": gettext_lazy("First response due"),
+    "next_response_due_at": gettext_lazy("Next response due"),
     "resolution_due_at": gettext_lazy("Resolution due"),
 }
 
