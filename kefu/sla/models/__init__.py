@@ -1,0 +1,19 @@
+"""The SLA app's models: business-hours calendars (calendars.py) and SLA policies (policies.py)."""
+
+from kefu.sla.models.calendars import (
+    WEEKDAY_KEYS,
+    BusinessCalendar,
+    CalendarHoliday,
+    CalendarWorkday,
+    DepartmentCalendar,
+    Weekday,
+)
+
+__all__ = [
+    "WEEKDAY_KEYS",
+    "BusinessCalendar",
+    "CalendarHoliday",
+    "CalendarWorkday",
+    "DepartmentCalendar",
+    "Weekday",
+]
