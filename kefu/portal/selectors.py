@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from kefu.contacts.models import Contact
 from kefu.customfields.models import CustomField
@@ -138,3 +140,17 @@ def contact_get(contact_id: int) -> Contact | None:
 
 def customer_of_contact(contact: Contact) -> Customer | None:
     return Customer.objects.select_related("user").filter(contact=contact).first()
+
+
+def ticket_portal_url(ticket: Ticket) -> str | None:
+    """The absolute address of ``ticket``'s page in a help center, for links in emails to customers.
+
+    The help center is the ticket's brand's, else the default brand's (a ticket that came by email to a
+    mailbox of no brand); ``None`` when there is no such brand or its help center is unpublished. The
+    page asks for a sign-in and shows the ticket only to the customers who may see it (requester, CC,
+    account). The address starts with ``KEFU_SITE_URL``.
+    """
+    brand = ticket.brand if ticket.brand_id else Brand.objects.filter(is_default=True).order_by("id").first()
+    if brand is None or not help_center_of(brand).is_enabled:
+        return None
+    return settings.KEFU_SITE_URL + reverse("portal:ticket", args=[brand.slug, ticket.pk])

@@ -45,6 +45,7 @@ from kefu.core.errors import Conflict
 from kefu.core.events import Event
 from kefu.org import permissions
 from kefu.org.models import Agent, HelpdeskSettings
+from kefu.portal.selectors import ticket_portal_url
 from kefu.tickets.selectors import outbound_email_threads, threads_before
 from kefu.tickets.services import (
     ThreadDelivery,
@@ -248,6 +249,18 @@ def _from_header(thread: Thread, mailbox: Mailbox | None) -> str:
     return formataddr((one_line(name), address))
 
 
+def _with_portal_link(ticket: Ticket, body_text: str, body_html: str) -> tuple[str, str]:
+    """The bodies with a last line linking to the ticket's page in the brand's help center (when the
+    ticket has a help center: see ``portal.selectors.ticket_portal_url``), in the active language."""
+    url = ticket_portal_url(ticket)
+    if url is None:
+        return body_text, body_html
+    text = _("View this ticket in the help center: %(url)s") % {"url": url}
+    label = _("View this ticket in the help center")
+    link = f'<p class="kefu-portal-link"><a href="{html.escape(url)}">{html.escape(label)}</a></p>'
+    return f"{body_text}\n\n{text}", f"{body_html}{link}"
+
+
 def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
     """The email for ``thread``: headers, HTML with a text alternative, signature, attachments."""
     ticket = thread.ticket
@@ -265,6 +278,7 @@ def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
         )
     with translation.override(contact_language(ticket)):
         from_header = _from_header(thread, mailbox)
+        body_text, body_html = _with_portal_link(ticket, body_text, body_html)
     headers = {"Message-ID": f"<{message_id}>", "X-Kefu-Ticket": str(ticket.number)}
     if in_reply_to:
         headers["In-Reply-To"] = f"<{in_reply_to}>"
