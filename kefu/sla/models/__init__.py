@@ -8,6 +8,15 @@ from kefu.sla.models.calendars import (
     DepartmentCalendar,
     Weekday,
 )
+from kefu.sla.models.policies import (
+    SlaEscalation,
+    SlaEscalationFire,
+    SlaMetrics,
+    SlaPolicy,
+    SlaTarget,
+    SlaTimer,
+    Target,
+)
 
 __all__ = [
     "WEEKDAY_KEYS",
@@ -15,5 +24,12 @@ __all__ = [
     "CalendarHoliday",
     "CalendarWorkday",
     "DepartmentCalendar",
+    "SlaEscalation",
+    "SlaEscalationFire",
+    "SlaMetrics",
+    "SlaPolicy",
+    "SlaTarget",
+    "SlaTimer",
+    "Target",
     "Weekday",
 ]

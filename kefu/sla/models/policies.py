@@ -38,7 +38,14 @@ class SlaPolicy(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     enabled = models.BooleanField(_("enabled"), default=True)
     criteria = models.JSONField(_("conditions"), default=dict, blank=True)
-    business_hours_id = models.BigIntegerField(_("business hours"), null=True, blank=True)
+    business_hours = models.ForeignKey(
+        "sla.BusinessCalendar",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+        verbose_name=_("business hours"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -64,7 +71,9 @@ class SlaTarget(models.Model):
     class Meta:
         verbose_name = _("SLA target")
         verbose_name_plural = _("SLA targets")
-        constraints = [models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_unique_priority")]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "priority"], name="sla_target_unique_priority")
+        ]
 
     def __str__(self) -> str:
         return f"{self.policy_id}/{self.priority_id}"
@@ -137,6 +146,9 @@ class SlaEscalationFire(models.Model):
             models.UniqueConstraint(fields=["timer", "episode", "escalation"], name="sla_fire_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.timer_id}/{self.episode}/{self.escalation_id}"
+
 
 class SlaMetrics(models.Model):
     """Per ticket, for reports: times in business minutes (the SLA calendar, on-hold time left out) and
@@ -161,3 +173,6 @@ class SlaMetrics(models.Model):
     class Meta:
         verbose_name = _("SLA metrics")
         verbose_name_plural = _("SLA metrics")
+
+    def __str__(self) -> str:
+        return str(self.ticket_id)
