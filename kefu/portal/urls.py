@@ -36,6 +36,7 @@ urlpatterns = [
     path("<slug:slug>/widget/", widget.home, name="widget"),
     path("<slug:slug>/widget/ask/", widget.ask, name="widget-ask"),
     path("<slug:slug>/widget/search/", widget.search, name="widget-search"),
+    path("<slug:slug>/widget/suggest/", widget.suggest, name="widget-suggest"),
     path("<slug:slug>/widget/articles/<int:article_id>/", widget.article, name="widget-article"),
     path("<slug:slug>/widget/ticket/", widget.ticket, name="widget-ticket"),
     path("<slug:slug>/widget/tickets/", widget.tickets, name="widget-tickets"),

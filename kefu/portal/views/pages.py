@@ -156,6 +156,15 @@ def search(request: HttpRequest, site: Site) -> HttpResponse:
     return page(request, site, "portal/search.html", context)
 
 
+def suggestions(site: Site, q: str) -> list[str]:
+    """Article titles for what has been typed so far (from the first character: "退" offers 退货 and
+    退款), in the page's language first and in every language when that offers nothing."""
+    titles = kb.article_suggest(site.reader, q, language=site.language) if q else []
+    if q and not titles:
+        titles = kb.article_suggest(site.reader, q, language=None)
+    return titles
+
+
 @help_center_view
 def suggest(request: HttpRequest, site: Site) -> HttpResponse:
     """Titles as the visitor types: JSON for scripts, a list for the search box's HTMX.
@@ -163,9 +172,7 @@ def suggest(request: HttpRequest, site: Site) -> HttpResponse:
     Like the search, they come from the page's language first and from every language when that
     offers nothing (a Chinese question typed on the English page)."""
     q = request.GET.get("q", "").strip()[:200]
-    titles = kb.article_suggest(site.reader, q, language=site.language) if q else []
-    if q and not titles:
-        titles = kb.article_suggest(site.reader, q, language=None)
+    titles = suggestions(site, q)
     if request.htmx:
         return page(request, site, "portal/partials/suggestions.html", {"titles": titles, "q": q})
     return JsonResponse({"items": titles})

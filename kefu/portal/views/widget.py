@@ -22,7 +22,7 @@ from kefu.core.errors import ServiceError
 from kefu.kb import selectors as kb
 from kefu.portal import selectors, services
 from kefu.portal.views.common import Site, help_center_view, page
-from kefu.portal.views.pages import article_path
+from kefu.portal.views.pages import article_path, suggestions
 from kefu.portal.views.tickets import submission_of, submit_context
 
 WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "portal" / "widget.js"
@@ -114,6 +114,13 @@ def search(request: HttpRequest, site: Site) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     hits = kb.article_search(site.reader, q, language=None, limit=10) if q else []
     return _panel(request, site, "portal/widget/search.html", {"q": q, "hits": hits})
+
+
+@widget_view
+def suggest(request: HttpRequest, site: Site) -> HttpResponse:
+    """Titles under the panel's search box as the visitor types; each one searches for itself."""
+    q = request.GET.get("q", "").strip()[:200]
+    return page(request, site, "portal/widget/suggestions.html", {"titles": suggestions(site, q), "q": q})
 
 
 @widget_view
