@@ -25,6 +25,7 @@ import html
 import logging
 import secrets
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from typing import TYPE_CHECKING
@@ -261,6 +262,27 @@ def _with_portal_link(ticket: Ticket, body_text: str, body_html: str) -> tuple[s
     return f"{body_text}\n\n{text}", f"{body_html}{link}"
 
 
+ReplyShaper = Callable[["Thread"], "tuple[str, str, str] | None"]
+_reply_shapers: list[ReplyShaper] = []
+
+
+def register_reply_shaper(shaper: ReplyShaper) -> None:
+    """Let another app shape an agent's reply email: ``shaper(thread)`` answers ``(subject, text, html)``
+    or ``None`` to leave it as written (notifications: the "agent reply" template)."""
+    if shaper not in _reply_shapers:
+        _reply_shapers.append(shaper)
+
+
+def _shaped_reply(thread: Thread, outbound: OutboundEmail) -> tuple[str, str, str] | None:
+    if outbound.subject or thread.author_user_id is None:
+        return None  # an acknowledgement, or a message no agent wrote
+    for shaper in _reply_shapers:
+        shaped = shaper(thread)
+        if shaped is not None:
+            return shaped
+    return None
+
+
 def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
     """The email for ``thread``: headers, HTML with a text alternative, signature, attachments."""
     ticket = thread.ticket
@@ -270,6 +292,9 @@ def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
     message_id = _ensure_message_id(thread, mailbox)
     signature = _signature(thread)
     body_text, body_html = thread.body_text, thread.body_html
+    shaped = _shaped_reply(thread, outbound)
+    if shaped is not None:
+        _shaped_subject, body_text, body_html = shaped
     if signature:
         body_text = f"{body_text}\n\n-- \n{signature}"
         body_html = (
@@ -286,7 +311,9 @@ def compose(thread: Thread, outbound: OutboundEmail) -> EmailMultiAlternatives:
     if outbound.subject:
         headers["Auto-Submitted"] = "auto-replied"
         headers["X-Auto-Response-Suppress"] = "All"
-    subject = one_line(outbound.subject) or tagged_subject(thread.subject, ticket, reply=bool(in_reply_to))
+    subject = one_line(outbound.subject) or tagged_subject(
+        (shaped[0] if shaped is not None else "") or thread.subject, ticket, reply=bool(in_reply_to)
+    )
     message = EmailMultiAlternatives(
         subject=subject,
         body=body_text,

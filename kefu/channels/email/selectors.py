@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from kefu.channels.email.models import InboundMessage, Mailbox
 from kefu.core import catalog_cache
@@ -64,3 +65,21 @@ def thread_inbound_id(thread_id: int) -> int | None:
     return (
         InboundMessage.objects.filter(thread_id=thread_id).order_by("id").values_list("pk", flat=True).first()
     )
+
+
+def addresses_not_to_notify(addresses: list[str]) -> set[str]:
+    """Of ``addresses`` (lower case), those a notification must never go to: our own mailboxes, and
+    any that has sent us an automatic message (an auto-reply, a mailer daemon) — the loop guard that
+    acknowledgements already follow (intake's ``is_automated``)."""
+    wanted = {address.lower() for address in addresses if address}
+    if not wanted:
+        return set()
+    ours = {address.lower() for address in Mailbox.objects.values_list("address", flat=True)} & wanted
+    automated = {
+        sender.lower()
+        for sender in InboundMessage.objects.filter(is_automated=True)
+        .annotate(sender_lower=Lower("sender"))
+        .filter(sender_lower__in=wanted)
+        .values_list("sender", flat=True)
+    }
+    return ours | automated
