@@ -259,6 +259,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-outbound-requeue": {"task": "mail.outbound_requeue", "schedule": 120.0},
     # Time rules (supervisor rules): each enabled rule over the tickets its conditions select.
     "automation-time-rules": {"task": "automation.sweep_time_rules", "schedule": 300.0},
+    # SLA breaches and escalation levels whose time has come (an indexed query; each timer claimed once).
+    "sla-escalations": {"task": "sla.sweep_escalations", "schedule": 60.0},
     # Scheduled replies whose time has come (each claimed, so two beats or workers never send one twice).
     "tickets-scheduled-replies": {"task": "tickets.send_scheduled_replies", "schedule": 30.0},
     # Tickets 30 days in the trash are deleted for good (a batch per run; the rest on the next run).

@@ -24,3 +24,16 @@ class SlaConfig(AppConfig):
             post_delete.connect(
                 catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete"
             )
+
+        # SLA policies (catalogue data too) and the timers: every ticket change-set reaches them through
+        # the tickets app's rule hook, after the automation rules.
+        from kefu.sla.models.policies import SlaEscalation, SlaPolicy, SlaTarget
+        from kefu.sla.services import timers
+        from kefu.tickets.rules import register_rule_runner
+
+        for model in (SlaPolicy, SlaTarget, SlaEscalation):
+            post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.save")
+            post_delete.connect(
+                catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete"
+            )
+        register_rule_runner(timers.on_ticket_change)
