@@ -20,6 +20,8 @@ LANGUAGE_CHOICES = [("", _("Not set")), ("zh-hans", "简体中文"), ("en", "Eng
 
 # Where a service's error key is shown on the form: custom fields and list items map to one input.
 _FIELD_OF_ERROR = {"account_id": "account_name", "other_emails": "other_emails"}
+# The layout's (and the API's) name of an input whose form name differs.
+_LAYOUT_NAMES = {"account_name": "account_id"}
 
 
 @functools.cache
@@ -96,6 +98,14 @@ class CustomFieldsMixin(ServiceErrorsMixin):
 
     def custom_bound_fields(self) -> list[forms.BoundField]:
         return [self[CUSTOM_PREFIX + key] for key in self.custom_keys]
+
+    def layout_names(self) -> dict[str, str]:
+        """Each input by its layout (API) name → the form's field name, in the form's order."""
+        names = {
+            _LAYOUT_NAMES.get(name, name): name for name in self.fields if not name.startswith(CUSTOM_PREFIX)
+        }
+        names.update({f"custom_fields.{key}": CUSTOM_PREFIX + key for key in self.custom_keys})
+        return names
 
 
 class ContactForm(CustomFieldsMixin):

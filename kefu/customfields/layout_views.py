@@ -19,13 +19,13 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.actors import Source
 from kefu.core.errors import NotFound, ValidationFailed
-from kefu.customfields.layouts import CUSTOM_PREFIX, builtin_choices
-from kefu.customfields.models import CustomField
 from kefu.customfields.selectors import layout_row, layout_rows
 from kefu.customfields.services.layouts import (
     layout_delete,
     layout_field_catalog,
-    layout_modules,
+    layout_field_choices,
+    layout_module_get,
+    layout_module_list,
     layout_save,
 )
 from kefu.org import permissions
@@ -39,11 +39,14 @@ DEFAULT = "default"
 
 def _scope(module: str, scope: str) -> tuple[int | None, str]:
     """The department a URL's scope names (``default``: none) and its display name; 404 otherwise."""
-    if module not in layout_modules():
+    found = layout_module_get(module)
+    if found is None:
         raise Http404
     if scope == DEFAULT:
+        if not found.per_department:
+            return None, _("Every department")
         return None, _("Default layout (every department without its own)")
-    if not scope.isdigit():
+    if not scope.isdigit() or not found.per_department:
         raise Http404
     department = department_list().filter(pk=int(scope)).first()
     if department is None:
@@ -53,25 +56,35 @@ def _scope(module: str, scope: str) -> tuple[int | None, str]:
 
 @agent_required(MANAGE)
 def layouts(request: HttpRequest) -> HttpResponse:
-    module = "ticket"
-    stored = {row.department_id: row for row in layout_rows(module)}
-    rows = [(DEFAULT, _("Default layout (every department without its own)"), stored.get(None))]
-    rows += [(str(row.pk), row.display_name, stored.get(row.pk)) for row in department_list()]
-    return render_settings(
-        request, "customfields/settings/layouts.html", {"module": module, "rows": rows}, nav="layouts"
-    )
+    """Every module that can have layouts: tickets per department (and the default), the others with
+    the one layout their records follow (contacts, accounts and records belong to no department)."""
+    stored: dict[tuple[str, int | None], Any] = {
+        (row.module, row.department_id): row for row in layout_rows()
+    }
+    departments = list(department_list())
+    modules = []
+    for module in layout_module_list():
+        if module.per_department:
+            rows = [
+                (
+                    DEFAULT,
+                    _("Default layout (every department without its own)"),
+                    stored.get((module.name, None)),
+                )
+            ]
+            rows += [
+                (str(row.pk), row.display_name, stored.get((module.name, row.pk))) for row in departments
+            ]
+        else:
+            rows = [(DEFAULT, _("Every department"), stored.get((module.name, None)))]
+        modules.append({"name": module.name, "label": module.label, "rows": rows})
+    return render_settings(request, "customfields/settings/layouts.html", {"modules": modules}, nav="layouts")
 
 
 def _catalog(module: str, department_id: int | None) -> list[dict[str, Any]]:
     """What the editor offers: each field with its label and, where they are known, the values a rule
     may compare it with."""
-    choices = builtin_choices(module)
-    for field in CustomField.objects.filter(module=module, is_active=True):
-        if field.field_type in (CustomField.FieldType.PICKLIST, CustomField.FieldType.MULTI_SELECT):
-            values = [(option.value, option.display_label) for option in field.options.all()]
-            choices[f"{CUSTOM_PREFIX}{field.key}"] = values or [(choice, choice) for choice in field.choices]
-        elif field.field_type == CustomField.FieldType.CHECKBOX:
-            choices[f"{CUSTOM_PREFIX}{field.key}"] = [("true", _("Ticked")), ("false", _("Not ticked"))]
+    choices = layout_field_choices(module)
     return [
         {"field": name, "label": label, "choices": choices.get(name, [])}
         for name, label in layout_field_catalog(module, department_id).items()
@@ -114,12 +127,19 @@ def layout_edit(request: HttpRequest, module: str, scope: str) -> HttpResponse:
         else:
             messages.success(request, _("The layout was saved."))
             return redirect(reverse("settings-layout-edit", args=[module, scope]))
+    found = layout_module_get(module)
     context = {
         "module": module,
+        "module_label": found.label if found else module,
+        "phases": list(found.phases) if found else [],
         "scope": scope,
         "scope_name": scope_name,
         "stored": row is not None,
-        "editor": {"catalog": _catalog(module, department_id), "layout": layout},
+        "editor": {
+            "catalog": _catalog(module, department_id),
+            "layout": layout,
+            "phases": list(found.phases) if found else [],
+        },
         "errors": sorted(errors.items()),
     }
     return render_settings(

@@ -96,6 +96,16 @@ class LayoutSpec:
                     missing.append(name)
         return list(dict.fromkeys(missing))
 
+    def emptied(self, values: Mapping[str, Any], touched: Iterable[str], *, phase: str) -> list[str]:
+        """The mandatory fields of ``phase`` that a change touched and left empty (a record edited after
+        it was created may not lose what creating it required)."""
+        touched = set(touched)
+        return [
+            name
+            for name in self.required(values, phase=phase)
+            if name in touched and is_empty(values.get(name))
+        ]
+
 
 def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
@@ -146,31 +156,103 @@ def spec_from_row(module: str, department_id: int | None, sections: Any, rules: 
     )
 
 
-# --- the built-in fields of each module, registered by the apps that own them ------------------------
+# --- the modules that can have layouts, registered by the apps that own them ----------------------------
+#
+# A module the custom-fields app knows (tickets, contacts, accounts: their custom fields live here) is
+# registered with its built-in fields; the custom-fields services add its custom fields. A module whose
+# fields live elsewhere (custom modules) is registered whole, as a ``LayoutModule``, by a provider.
+
+CREATE = "create"
+CLOSE = "close"
 
 BuiltinFields = Callable[[], Sequence[tuple[str, str | Promise]]]
-_BUILTIN: dict[str, BuiltinFields] = {}
-
-
-def register_builtin_fields(module: str, fields: BuiltinFields) -> None:
-    """``fields()`` gives the module's own fields as (API name, label), in their natural order."""
-    _BUILTIN[module] = fields
-
-
-def builtin_fields(module: str) -> list[tuple[str, str | Promise]]:
-    provider = _BUILTIN.get(module)
-    return list(provider()) if provider else []
-
-
 # What a rule may compare a built-in field with (a priority's or type's id and name), for the settings page.
 BuiltinChoices = Callable[[], Mapping[str, Sequence[tuple[str, str]]]]
-_CHOICES: dict[str, BuiltinChoices] = {}
+
+
+@dataclass(frozen=True)
+class BuiltinModule:
+    """A module with custom fields of its own (``CustomField.module``) and these built-in fields."""
+
+    fields: BuiltinFields
+    phases: tuple[str, ...]
+    per_department: bool
+    choices: BuiltinChoices | None = None
+
+
+@dataclass(frozen=True)
+class LayoutModule:
+    """A module whose fields are all described by its owner.
+
+    ``fields(department_id)`` gives what a layout may place (API name → label), ``choices()`` what a rule
+    may compare a field with (for the editor), ``strict_values(name)`` the only values a rule may name for
+    a field (a pick list's) or ``None``. ``phases`` are the moments fields can be mandatory in (records
+    that are never closed have only ``create``); without ``per_department`` only the default layout exists.
+    """
+
+    name: str
+    label: str | Promise
+    fields: Callable[[int | None], Mapping[str, str]]
+    choices: Callable[[], Mapping[str, Sequence[tuple[str, str]]]]
+    strict_values: Callable[[str], list[str] | None]
+    phases: tuple[str, ...] = (CREATE,)
+    per_department: bool = False
+
+
+_BUILTIN: dict[str, BuiltinModule] = {}
+_PROVIDERS: dict[str, Callable[[], Iterable[LayoutModule]]] = {}
+
+
+def register_builtin_fields(
+    module: str,
+    fields: BuiltinFields,
+    *,
+    phases: tuple[str, ...] = (CREATE, CLOSE),
+    per_department: bool = True,
+) -> None:
+    """``fields()`` gives the module's own fields as (API name, label), in their natural order."""
+    previous = _BUILTIN.get(module)
+    _BUILTIN[module] = BuiltinModule(
+        fields=fields,
+        phases=phases,
+        per_department=per_department,
+        choices=previous.choices if previous else None,
+    )
 
 
 def register_builtin_choices(module: str, choices: BuiltinChoices) -> None:
-    _CHOICES[module] = choices
+    previous = _BUILTIN[module]
+    _BUILTIN[module] = BuiltinModule(
+        fields=previous.fields,
+        phases=previous.phases,
+        per_department=previous.per_department,
+        choices=choices,
+    )
+
+
+def register_layout_modules(owner: str, provider: Callable[[], Iterable[LayoutModule]]) -> None:
+    """``provider()`` gives the owner's modules as they are now (custom modules come and go)."""
+    _PROVIDERS[owner] = provider
+
+
+def builtin_module(module: str) -> BuiltinModule | None:
+    return _BUILTIN.get(module)
+
+
+def builtin_modules() -> list[str]:
+    return list(_BUILTIN)
+
+
+def provided_modules() -> list[LayoutModule]:
+    return [module for provider in _PROVIDERS.values() for module in provider()]
+
+
+def builtin_fields(module: str) -> list[tuple[str, str | Promise]]:
+    found = _BUILTIN.get(module)
+    return list(found.fields()) if found else []
 
 
 def builtin_choices(module: str) -> dict[str, list[tuple[str, str]]]:
-    provider = _CHOICES.get(module)
+    found = _BUILTIN.get(module)
+    provider = found.choices if found else None
     return {name: list(values) for name, values in provider().items()} if provider else {}

@@ -72,6 +72,10 @@ class RecordForm(forms.Form):
     def bound_value_fields(self) -> list[forms.BoundField]:
         return [self[FIELD_PREFIX + field.key] for field in self.module_fields]
 
+    def layout_names(self) -> dict[str, str]:
+        """Each input by its layout (API) name (``values.<key>``) → the form's field name."""
+        return {f"values.{field.key}": FIELD_PREFIX + field.key for field in self.module_fields}
+
     def values(self) -> dict[str, Any]:
         """Every field, an empty input meaning "clear it"."""
         found: dict[str, Any] = {}

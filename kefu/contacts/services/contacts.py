@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.inputs import AccountInput, ContactInput
 from kefu.contacts.models import Account, Contact, ContactEmail
+from kefu.contacts.services import layout_check
 from kefu.core.actors import Actor, Source
 from kefu.core.audit import audit_record
 from kefu.core.errors import Conflict, ValidationFailed
@@ -129,6 +130,12 @@ def contact_create(*, actor: Actor, source: Source, data: ContactInput) -> Conta
         raise ValidationFailed(
             _("A contact needs a name or an email address."), fields={"name": _("Enter a name or an email.")}
         )
+    layout_check.check_create(
+        actor,
+        source,
+        layout_check.CONTACT,
+        layout_check.cleaned_values({**cleaned, "tags": tags, "other_emails": others}),
+    )
     try:
         with transaction.atomic():
             contact = Contact.objects.create(**cleaned)
@@ -145,6 +152,10 @@ def contact_create(*, actor: Actor, source: Source, data: ContactInput) -> Conta
 def contact_update(*, actor: Actor, source: Source, contact: Contact, changes: Mapping[str, Any]) -> Contact:
     require_permission(actor, permissions.CONTACT_MANAGE)
     cleaned = _clean_contact_changes(changes, contact)
+    before = layout_check.contact_values(contact)
+    layout_check.check_update(
+        source, layout_check.CONTACT, before, layout_check.changed_values(before, cleaned)
+    )
     tags = cleaned.pop("tags", None)
     others = cleaned.pop("other_emails", None)
     with transaction.atomic():
@@ -220,6 +231,7 @@ def _clean_account_changes(changes: Mapping[str, Any], account: Account | None) 
 def account_create(*, actor: Actor, source: Source, data: AccountInput) -> Account:
     require_permission(actor, permissions.CONTACT_MANAGE)
     cleaned = _clean_account_changes({"name": data.name, **{k: v for k, v in vars(data).items() if v}}, None)
+    layout_check.check_create(actor, source, layout_check.ACCOUNT, layout_check.cleaned_values(cleaned))
     with transaction.atomic():
         account = Account.objects.create(**cleaned)
         audit_record(actor=actor, source=source, action="account.created", obj=account)
@@ -241,6 +253,10 @@ def account_get_or_create_by_name(*, actor: Actor, source: Source, name: str) ->
 def account_update(*, actor: Actor, source: Source, account: Account, changes: Mapping[str, Any]) -> Account:
     require_permission(actor, permissions.CONTACT_MANAGE)
     cleaned = _clean_account_changes(changes, account)
+    before = layout_check.account_values(account)
+    layout_check.check_update(
+        source, layout_check.ACCOUNT, before, layout_check.changed_values(before, cleaned)
+    )
     with transaction.atomic():
         for field, value in cleaned.items():
             setattr(account, field, value)

@@ -30,6 +30,7 @@ from kefu.contacts.views.contacts import custom_values
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ServiceError
 from kefu.core.htmx import is_partial
+from kefu.customfields.layout_display import form_layout
 from kefu.org.decorators import agent_required
 
 MAX_CONTACTS_SHOWN = 50
@@ -104,7 +105,8 @@ def _form_page(request: HttpRequest, account: Account | None) -> HttpResponse:
         else:
             messages.success(request, _("The account was saved."))
             return redirect("contacts:account-detail", saved.pk)
-    return render(request, "contacts/account_form.html", {"form": form, "account": account})
+    layout = form_layout("account", form, form.layout_names(), always=("name",))
+    return render(request, "contacts/account_form.html", {"form": form, "account": account, "layout": layout})
 
 
 @agent_required()

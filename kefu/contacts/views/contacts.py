@@ -33,6 +33,7 @@ from kefu.contacts.views.common import (
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.core.htmx import is_partial
+from kefu.customfields.layout_display import form_layout
 from kefu.org.decorators import agent_required
 
 
@@ -149,10 +150,11 @@ def _form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
         else:
             messages.success(request, _("The contact was saved."))
             return redirect("contacts:detail", saved.pk)
+    layout = form_layout("contact", form, form.layout_names(), always=("name", "email"))
     return render(
         request,
         "contacts/contact_form.html",
-        {"form": form, "contact": contact, "account_names": account_names()},
+        {"form": form, "contact": contact, "account_names": account_names(), "layout": layout},
     )
 
 

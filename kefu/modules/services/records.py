@@ -19,6 +19,7 @@ from kefu.core.ids import is_storable_id
 from kefu.customfields.validation import FieldSpec, clean_values
 from kefu.modules.models import ModuleField, Record, RecordLink
 from kefu.modules.selectors import Level, ModuleDefinition, module_definition_by_id, normalise_search
+from kefu.modules.services import layout_check
 from kefu.modules.services.common import definition_of, require_level
 from kefu.tickets.models import Ticket
 from kefu.tickets.selectors import visible_tickets
@@ -218,6 +219,7 @@ def record_create(
     require_level(actor, definition, Level.WRITE)
     external_id = _external_id(external_id)
     cleaned, tickets = _clean(actor, definition, values, {})
+    layout_check.check_create(actor, source, definition, cleaned)
     if external_id and Record.objects.filter(module_id=definition.id, external_id=external_id).exists():
         raise ValidationFailed(
             _("The record is not valid."), fields={"external_id": _("Another record has this external id.")}
@@ -251,6 +253,7 @@ def record_update(*, actor: Actor, source: Source, record: Record, values: Mappi
     require_level(actor, definition, Level.WRITE)
     cleaned, tickets = _clean(actor, definition, values, record.values)
     before = record.values
+    layout_check.check_update(source, definition, before, cleaned)
     changes: dict[str, Any] = {
         key: [before.get(key), cleaned.get(key)]
         for key in sorted(set(before) | set(cleaned))

@@ -16,6 +16,7 @@ from kefu.contacts.views.common import page_of
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ServiceError
 from kefu.core.htmx import is_partial
+from kefu.customfields.layout_display import form_layout
 from kefu.modules import services
 from kefu.modules.forms import RecordForm, SavedViewForm
 from kefu.modules.models import Record
@@ -32,6 +33,7 @@ from kefu.modules.selectors import (
     saved_views,
     ticket_link_ids,
 )
+from kefu.modules.services.layout_check import layout_name
 from kefu.modules.views.common import definition_for, record_for
 from kefu.org.decorators import agent_required
 from kefu.tickets.selectors import visible_tickets
@@ -165,8 +167,11 @@ def _form_page(request: HttpRequest, definition: ModuleDefinition, record: Recor
         else:
             messages.success(request, _("The record was saved."))
             return redirect("modules:detail", definition.key, saved.pk)
+    layout = form_layout(layout_name(definition), form, form.layout_names())
     return render(
-        request, "modules/record_form.html", {"form": form, "definition": definition, "record": record}
+        request,
+        "modules/record_form.html",
+        {"form": form, "definition": definition, "record": record, "layout": layout},
     )
 
 

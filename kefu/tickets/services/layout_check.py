@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.core.actors import Actor, Source
-from kefu.core.errors import ValidationFailed
-from kefu.customfields.layouts import CUSTOM_PREFIX
-from kefu.customfields.selectors import field_specs, layout_spec
-from kefu.customfields.services.layouts import layout_field_catalog
+from kefu.customfields.layouts import CLOSE, CREATE, CUSTOM_PREFIX
+from kefu.customfields.selectors import layout_spec
+from kefu.customfields.services.layouts import layout_field_catalog, layout_missing, layout_refuse
 from kefu.tickets.models import StatusType, Ticket
 from kefu.tickets.selectors import priority_list, ticket_type_list
 
@@ -86,37 +85,21 @@ def layout_values(ticket: Ticket, tags: Iterable[str] | None = None) -> dict[str
     return values
 
 
-def _applicable(missing: Iterable[str], department_id: int | None) -> list[str]:
-    """``missing`` without the custom fields that do not apply to the department (limited to others, or
-    deactivated since the layout placed them): a ticket could never give them a value."""
-    keys = {spec.key for spec in field_specs("ticket", department_id=department_id)}
-    return [
-        name
-        for name in dict.fromkeys(missing)
-        if not name.startswith(CUSTOM_PREFIX) or name.removeprefix(CUSTOM_PREFIX) in keys
-    ]
-
-
-def _refuse(missing: list[str], message: str) -> None:
-    if missing:
-        raise ValidationFailed(message, fields={name: _("This field is required.") for name in missing})
-
-
 def create_errors(actor: Actor, source: Source, values: dict[str, Any]) -> dict[str, str]:
     """The fields the new ticket's layout makes mandatory for this creator that ``values`` (what
     ``clean_ticket_fields`` gave) leave empty, by name, to be reported with every other bad field."""
     if source == Source.IMPORT or values.get("department") is None:
         return {}
-    layout = layout_spec(MODULE, values["department"].pk)
-    if layout is None:
+    department_id = values["department"].pk
+    if layout_spec(MODULE, department_id) is None:
         return {}
     probe = Ticket(**{name: value for name, value in values.items() if name != "tags"})
     current = layout_values(probe, [tag.name for tag in values.get("tags", [])])
-    missing = layout.missing(current, phase="create") if actor.is_agent else []
+    phases = [CREATE] if actor.is_agent else []
     status = values.get("status")
     if status is not None and status.status_type == StatusType.CLOSED:
-        missing += layout.missing(current, phase="close")
-    missing = _applicable(missing, values["department"].pk)
+        phases.append(CLOSE)
+    missing = layout_missing(MODULE, department_id, current, phases=phases)
     return {name: _("This field is required.") for name in missing}
 
 
@@ -128,16 +111,15 @@ def check_update(
     really changed (``custom_fields.<key>`` for each custom field)."""
     if source == Source.IMPORT:
         return
-    layout = layout_spec(MODULE, ticket.department_id)
-    if layout is None:
+    if layout_spec(MODULE, ticket.department_id) is None:
         return
     values = layout_values(ticket)
     names = {_CHANGE_NAMES.get(name, name) for name in touched}
-    missing = layout.missing(values, phase="close") if closing else []
-    missing += layout.missing_after_change(values, names)
-    missing = _applicable(missing, ticket.department_id)
+    missing = layout_missing(
+        MODULE, ticket.department_id, values, phases=[CLOSE] if closing else [], touched=names
+    )
     if closing and missing:
         labels = layout_field_catalog(MODULE, ticket.department_id)
         named = ", ".join(labels.get(name, name) for name in missing)
-        _refuse(missing, _("Fill in before closing the ticket: %(fields)s.") % {"fields": named})
-    _refuse(missing, _("The ticket is not valid."))
+        layout_refuse(missing, _("Fill in before closing the ticket: %(fields)s.") % {"fields": named})
+    layout_refuse(missing, _("The ticket is not valid."))

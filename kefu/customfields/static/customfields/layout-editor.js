@@ -62,7 +62,9 @@
       el("span", {"class": "flex-fill", text: label(name)}),
     ]);
     if (inSection) {
-      [["required_on_create", words.onCreate], ["required_on_close", words.onClose]].forEach(function (flag) {
+      var flags = [["required_on_create", words.onCreate], ["required_on_close", words.onClose]];
+      // Records that are never closed (contacts, accounts, custom modules) have no close flag.
+      flags.filter(function (flag) { return flag[0] !== "required_on_close" || (data.phases || ["create", "close"]).indexOf("close") >= 0; }).forEach(function (flag) {
         var box = el("input", {type: "checkbox", "class": "form-check-input", checked: field[flag[0]], "data-flag": flag[0]});
         box.addEventListener("change", function () { findField(name)[flag[0]] = box.checked; });
         item.appendChild(el("label", {"class": "form-check form-check-inline mb-0"}, [box, el("span", {"class": "form-check-label", text: flag[1]})]));
