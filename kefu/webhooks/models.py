@@ -1,4 +1,4 @@
-"""Outgoing webhooks: who wants to hear about what (subscriptions) and what was sent (deliveries, attempts)."""
+"""Outgoing webhooks: who wants to hear about what (subscriptions), what was sent (deliveries, attempts)."""
 
 from __future__ import annotations
 
@@ -103,6 +103,9 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
 
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.subscription_id} ({self.status})"
+
 
 class WebhookAttempt(models.Model):
     """One HTTP request of a delivery: what was sent, what came back, how long it took."""
@@ -119,3 +122,6 @@ class WebhookAttempt(models.Model):
         ordering = ["delivery", "id"]
         verbose_name = _("webhook attempt")
         verbose_name_plural = _("webhook attempts")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} at {self.at:%Y-%m-%d %H:%M:%S}: {self.response_status or self.error[:40]}"
