@@ -2,8 +2,16 @@
 ``settings/notifications/``.
 """
 
-from django.urls import URLPattern
+from django.urls import path
+
+from kefu.notifications import views
 
 app_name = "notification-settings"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.rules, name="rules"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<int:template_id>/", views.template_edit, name="template-edit"),
+    path("templates/<int:template_id>/reset/", views.template_reset, name="template-reset"),
+    path("templates/<int:template_id>/preview/", views.template_preview, name="template-preview"),
+]
