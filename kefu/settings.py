@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     "mail-poll-due": {"task": "mail.poll_due", "schedule": 20.0},
     # Replies whose sending task was lost (broker down when queued, worker died) are queued again.
     "mail-outbound-requeue": {"task": "mail.outbound_requeue", "schedule": 120.0},
+    # Notification emails and SMS whose sending task was lost, or that wait for another attempt.
+    "notifications-requeue": {"task": "notifications.requeue", "schedule": 60.0},
     # Time rules (supervisor rules): each enabled rule over the tickets its conditions select.
     "automation-time-rules": {"task": "automation.sweep_time_rules", "schedule": 300.0},
     # SLA breaches and escalation levels whose time has come (an indexed query; each timer claimed once).
