@@ -42,15 +42,28 @@ ensure_frontend() {
   local vendor="$ROOT/kefu/static/vendor" stamp="$ROOT/kefu/static/vendor/.stamp" want
   ensure_apt npm npm
   want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  log "installing front-end packages"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  rm -rf "$vendor" && mkdir -p "$vendor/tabler" "$vendor/htmx" "$vendor/alpinejs" "$vendor/trix" "$vendor/sortablejs"
-  cp -r "$ROOT/node_modules/@tabler/core/dist/css" "$ROOT/node_modules/@tabler/core/dist/js" "$vendor/tabler/"
-  cp "$ROOT/node_modules/htmx.org/dist/htmx.min.js" "$vendor/htmx/"
-  cp "$ROOT/node_modules/alpinejs/dist/cdn.min.js" "$vendor/alpinejs/alpine.min.js"
-  cp "$ROOT/node_modules/trix/dist/trix.umd.min.js" "$ROOT/node_modules/trix/dist/trix.css" "$vendor/trix/"
-  cp "$ROOT/node_modules/sortablejs/Sortable.min.js" "$vendor/sortablejs/"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "installing front-end packages"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    rm -rf "$vendor" && mkdir -p "$vendor/tabler" "$vendor/htmx" "$vendor/alpinejs" "$vendor/trix" "$vendor/sortablejs"
+    cp -r "$ROOT/node_modules/@tabler/core/dist/css" "$ROOT/node_modules/@tabler/core/dist/js" "$vendor/tabler/"
+    cp "$ROOT/node_modules/htmx.org/dist/htmx.min.js" "$vendor/htmx/"
+    cp "$ROOT/node_modules/alpinejs/dist/cdn.min.js" "$vendor/alpinejs/alpine.min.js"
+    cp "$ROOT/node_modules/trix/dist/trix.umd.min.js" "$ROOT/node_modules/trix/dist/trix.css" "$vendor/trix/"
+    cp "$ROOT/node_modules/sortablejs/Sortable.min.js" "$vendor/sortablejs/"
+    echo "$want" > "$stamp"
+  fi
+  ensure_widget
+}
+
+ensure_widget() {
+  # /widget.js is built from kefu/portal/frontend/ into kefu/portal/build/ (git-ignored) by esbuild, a
+  # devDependency whose Linux binary npm installed into node_modules: the build needs no network.
+  local out="$ROOT/kefu/portal/build/widget.js" stamp="$ROOT/kefu/portal/build/.stamp" want
+  want="$(cat "$ROOT/package.json" "$ROOT/package-lock.json" "$ROOT"/kefu/portal/frontend/*.js | sha256sum | cut -c1-16)"
+  if [ -f "$out" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  log "building widget.js"
+  (cd "$ROOT" && npm run --silent build)
   echo "$want" > "$stamp"
 }
 

@@ -19,6 +19,19 @@ def test_widget_js_is_small_and_cacheable(db):
     assert b"data-brand" in response.content
 
 
+def test_widget_js_is_the_minified_build_of_its_source(db):
+    """./scripts/run and ./scripts/test build it (esbuild from node_modules); the source's comments
+    and layout stay out of what every visitor of a customer's site downloads."""
+    from kefu.portal.views.widget import WIDGET_BUILD, WIDGET_SOURCE
+
+    served = Client().get("/widget.js").content
+    assert served == WIDGET_BUILD.read_bytes()
+    assert b"/*" not in served
+    assert b"\n  " not in served
+    assert len(gzip.compress(served, compresslevel=6)) < len(gzip.compress(WIDGET_SOURCE.read_bytes(), 6))
+    assert served.startswith(b'(function(){"use strict";')
+
+
 def test_the_panel_may_be_framed_only_by_the_brands_origins(brand):
     brand.allowed_origins = ["https://shop.example.com"]
     brand.save()
