@@ -59,9 +59,10 @@ _RELEVANT_EVENTS = frozenset(
 
 def _due(clock: WorkingTime, start: dt.datetime, minutes: float) -> dt.datetime:
     try:
-        return clock.due(start, max(minutes, 0.0))
+        due = clock.due(start, max(minutes, 0.0))
     except NoWorkingTime:  # a calendar without any working time left: count around the clock
-        return ALWAYS.due(start, max(minutes, 0.0))
+        due = ALWAYS.due(start, max(minutes, 0.0))
+    return due.astimezone(dt.UTC)  # stored UTC, as every time is
 
 
 def spent(timer: SlaTimer, clock: WorkingTime, at: dt.datetime) -> float:
