@@ -24,6 +24,7 @@ from kefu.core.actors import Actor, Source
 from kefu.core.maintenance import database_optimize
 from kefu.core.outbox import outbox_deliver_pending
 from kefu.demo import content
+from kefu.demo.business_hours import load_business_hours
 from kefu.demo.helpcenter import load_help_center
 from kefu.demo.routing import load_routing
 from kefu.org.models import Agent, Department, User
@@ -213,6 +214,7 @@ def load_demo(*, tickets: int = 2000, stdout: TextIO | None = None) -> str:
     with events.suppressed():
         with transaction.atomic():
             departments = _departments()
+            load_business_hours(SYSTEM)
             agents = _agents(departments, password)
             for agent in agents:
                 agent.agent.department_ids = set(agent.agent.departments.values_list("id", flat=True))
