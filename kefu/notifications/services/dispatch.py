@@ -125,6 +125,8 @@ def register_trigger_source(event_type: EventType, source: TriggerSource) -> Non
 def triggered(event: Event, ticket: Ticket) -> list[Trigger]:
     """The notifications ``event`` causes, most specific first."""
     payload = dict(event.payload)
+    if payload.get("source") == "import":
+        return []  # history being loaded: nobody is told about it again
     changes = _changes(payload)
     found: list[Trigger] = []
     kind = event.type
