@@ -62,8 +62,9 @@ def ticket_context(
     def name(obj: Any) -> str:
         if obj is None:
             return ""
-        if english and getattr(obj, "name_en", ""):
-            return str(obj.name_en)
+        name_en = str(getattr(obj, "name_en", None) or "")
+        if english and name_en:
+            return name_en
         return str(getattr(obj, "name", "") or obj)
 
     slug = ticket.brand.slug if ticket.brand_id and ticket.brand else ""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -62,7 +63,10 @@ EVENT_TYPES = (
 
 def rate_limit_per_hour() -> int:
     """Emails and SMS one recipient gets at most per hour; the rest are recorded as not sent."""
-    return int(getattr(settings, "KEFU_NOTIFICATION_RATE_PER_HOUR", 60))
+    configured = getattr(settings, "KEFU_NOTIFICATION_RATE_PER_HOUR", None)
+    if configured is None:
+        return int(os.environ.get("KEFU_NOTIFICATION_RATE_PER_HOUR", "60"))
+    return int(configured)
 
 
 @dataclass
@@ -145,7 +149,8 @@ def triggered(event: Event, ticket: Ticket) -> list[Trigger]:
             found.append(Trigger("agent.team_assigned"))
         return found
     if kind is EventType.TICKET_COMMENTED:
-        comment = Comment.objects.filter(pk=payload.get("comment_id")).first()
+        comment_id = payload.get("comment_id")
+        comment = Comment.objects.filter(pk=comment_id).first() if isinstance(comment_id, int) else None
         html, text = (comment.body_html, comment.body_text) if comment is not None else ("", "")
         mentioned = [pk for pk in payload.get("mention_ids", []) if isinstance(pk, int)]
         if mentioned:
@@ -220,7 +225,7 @@ class _Lookups:
 
 def agent_channels(preference: NotificationPreference | None, key: str) -> list[str]:
     kind = catalog.get(key)
-    default = list(kind.agent_channels) if kind is not None else [Channel.IN_APP]
+    default: list[str] = list(kind.agent_channels) if kind is not None else [Channel.IN_APP.value]
     if preference is None or key not in (preference.channels or {}):
         return default
     return [channel for channel in preference.channels[key] if channel in Channel.values]
