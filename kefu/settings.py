@@ -261,6 +261,9 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-requeue": {"task": "notifications.requeue", "schedule": 60.0},
     # Time rules (supervisor rules): each enabled rule over the tickets its conditions select.
     "automation-time-rules": {"task": "automation.sweep_time_rules", "schedule": 300.0},
+    # Webhook attempts whose time has come (retries, and first attempts whose task was lost); notices to
+    # administrators about webhooks turned off for failing a day.
+    "webhooks-send-due": {"task": "webhooks.send_due", "schedule": 15.0},
     # SLA breaches and escalation levels whose time has come (an indexed query; each timer claimed once).
     "sla-escalations": {"task": "sla.sweep_escalations", "schedule": 60.0},
     # Scheduled replies whose time has come (each claimed, so two beats or workers never send one twice).
