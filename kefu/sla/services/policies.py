@@ -86,7 +86,7 @@ def clean_targets(raw: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"priority_id": priority_id}
         for name in MINUTE_FIELDS:
             value = item.get(name)
-            if value is not None and (not _is_int(value) or not 1 <= value <= MAX_MINUTES):
+            if value is not None and not (_is_int(value) and 1 <= value <= MAX_MINUTES):
                 errors[f"{path}.{name}"] = _("Enter a whole number of minutes from 1 to %(limit)d.") % {
                     "limit": MAX_MINUTES
                 }
@@ -128,7 +128,9 @@ def clean_escalations(raw: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
                 "choices": ", ".join(Target.values)
             }
         offset = item.get("offset_minutes")
-        if not _is_int(offset) or not -MAX_MINUTES <= offset <= MAX_MINUTES:
+        if not (
+            isinstance(offset, int) and not isinstance(offset, bool) and -MAX_MINUTES <= offset <= MAX_MINUTES
+        ):
             errors[f"{path}.offset_minutes"] = _(
                 "Enter a whole number of minutes from %(low)d to %(high)d."
             ) % {
