@@ -243,3 +243,27 @@ def test_a_rule_posts_a_webhook(hook_receiver, created):
     assert body["data"]["rule"] == {"kind": "rule", "id": rule.pk, "name": "通知 CRM"}
     assert body["ticket"]["id"] == ticket.pk
     assert WebhookDelivery.objects.get().event_id is None
+
+
+def test_a_time_rule_posts_a_webhook(hook_receiver, create_ticket, django_capture_on_commit_callbacks):
+    from kefu.automation.tests.factories import TimeRuleFactory
+    from kefu.automation.workflow.sweep import time_rules_sweep
+
+    hook = WebhookFactory(url=hook_receiver.url, event_types=[])
+    ticket = create_ticket(subject="打印机无法连接网络")
+    rule = TimeRuleFactory(
+        name="提醒 CRM",
+        criteria={"all": [{"field": "subject", "op": "contains", "value": "打印机"}]},
+        actions=[{"type": "webhook", "webhook_id": hook.pk}],
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert time_rules_sweep().fired == 1
+
+    (request,) = hook_receiver.requests
+    body = json.loads(request.body)
+    assert (body["event"], body["ticket"]["id"], body["data"]["rule"]["id"]) == (
+        "rule.webhook",
+        ticket.pk,
+        rule.pk,
+    )
