@@ -298,6 +298,8 @@ KEFU_SMTPD_MAX_BYTES = env_int("KEFU_SMTPD_MAX_BYTES", 40 * 1024 * 1024)
 # SMS (docs/sms.md): KEFU_SMS_BACKEND is file (development), http, aliyun or tencent.
 KEFU_SMS_BACKEND = env_str("KEFU_SMS_BACKEND", "file").lower()
 KEFU_SMS_TIMEOUT = env_int("KEFU_SMS_TIMEOUT", 10)
+# Alibaba Cloud / Tencent Cloud send approved templates only: the one used for plain-text messages.
+KEFU_SMS_DEFAULT_TEMPLATE_CODE = env_str("KEFU_SMS_DEFAULT_TEMPLATE_CODE", "")
 KEFU_SMS_FILE_PATH = DATA_DIR / "sms" / "outbox.jsonl"
 KEFU_SMS_HTTP_URL = env_str("KEFU_SMS_HTTP_URL", "")
 KEFU_SMS_HTTP_TOKEN = env_str("KEFU_SMS_HTTP_TOKEN", "")

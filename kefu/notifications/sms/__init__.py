@@ -20,6 +20,8 @@ from kefu.notifications.sms.base import SmsBackend, SmsError, SmsMessage, SmsRec
 __all__ = ["BACKENDS", "SmsError", "SmsReceipt", "get_backend", "send_sms"]
 
 BACKENDS = ("file", "http", "aliyun", "tencent")
+TEMPLATE_ONLY = ("aliyun", "tencent")
+"""Backends that send only templates approved in the provider's console."""
 
 
 def get_backend(name: str | None = None) -> SmsBackend:
@@ -77,15 +79,23 @@ def send_sms(
     """Send one SMS to ``to`` (digits, optionally ``+`` and country code); raises :class:`SmsError`.
 
     ``text`` is what the file and HTTP backends send; ``template_code`` and ``params`` are what the
-    Alibaba Cloud and Tencent Cloud backends send (their templates are approved in advance).
+    Alibaba Cloud and Tencent Cloud backends send (their templates are approved in advance). Without a
+    ``template_code`` those two use ``KEFU_SMS_DEFAULT_TEMPLATE_CODE`` (if set) with ``params`` and
+    ``content`` = ``text``.
     """
+    chosen = backend or get_backend()
+    values = {str(k): str(v) for k, v in (params or {}).items()}
+    if not template_code and chosen.name in TEMPLATE_ONLY and settings.KEFU_SMS_DEFAULT_TEMPLATE_CODE:
+        # A caller with plain text only (a notification): the installation's general-purpose template, with
+        # the text as its last parameter ``content``.
+        template_code = settings.KEFU_SMS_DEFAULT_TEMPLATE_CODE
+        values["content"] = text
     message = SmsMessage(
         to=normalize_number(to),
         text=text,
         template_code=template_code or None,
-        params={str(k): str(v) for k, v in (params or {}).items()},
+        params=values,
     )
-    chosen = backend or get_backend()
     try:
         return chosen.send(message)
     except SmsError as exc:

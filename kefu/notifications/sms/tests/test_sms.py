@@ -318,3 +318,22 @@ def test_unknown_backend_or_missing_credentials(settings):
 
     assert unknown.value.code == missing.value.code == "not_configured"
     assert "KEFU_SMS_ALIYUN_ACCESS_KEY_ID" in str(missing.value)
+
+
+def test_plain_text_goes_through_the_default_template(aliyun, settings):
+    settings.KEFU_SMS_DEFAULT_TEMPLATE_CODE = "SMS_GENERAL"
+
+    send_sms("13800138000", "工单 A-42 有新回复", params={"subject": "打印机"})
+
+    params = dict(parse_qsl(aliyun.received[0].body.decode()))
+    assert params["TemplateCode"] == "SMS_GENERAL"
+    assert json.loads(params["TemplateParam"]) == {"subject": "打印机", "content": "工单 A-42 有新回复"}
+
+
+def test_tencent_default_template_puts_the_text_last(tencent, settings):
+    settings.KEFU_SMS_DEFAULT_TEMPLATE_CODE = "449700"
+
+    send_sms("13800138000", "工单 A-42 有新回复", params={"subject": "打印机"})
+
+    body = json.loads(tencent.received[0].body)
+    assert (body["TemplateId"], body["TemplateParamSet"]) == ("449700", ["打印机", "工单 A-42 有新回复"])
