@@ -297,13 +297,26 @@ def _attempt(delivery: WebhookDelivery, now: dt.datetime) -> WebhookAttempt:
             request = client.build_request(
                 "POST", url, content=body, headers=sent_headers, extensions=extensions
             )
-            response = client.send(request)
-            attempt.response_status = response.status_code
-            attempt.response_body = response.text[:MAX_RESPONSE_BODY]
+            response = client.send(request, stream=True)
+            try:
+                attempt.response_status = response.status_code
+                attempt.response_body = _start_of(response)
+            finally:
+                response.close()
     except httpx.HTTPError as exc:
         attempt.error = f"{type(exc).__name__}: {exc}"[:2000]
     attempt.latency_ms = int((time.monotonic() - started) * 1000)
     return attempt
+
+
+def _start_of(response: httpx.Response) -> str:
+    """The first characters of the answer, without reading more than a few kilobytes of it."""
+    taken = b""
+    for chunk in response.iter_bytes():
+        taken += chunk
+        if len(taken) >= MAX_RESPONSE_BODY * 4:
+            break
+    return taken.decode(response.encoding or "utf-8", errors="replace")[:MAX_RESPONSE_BODY]
 
 
 def delivery_send(delivery_id: int, *, now: dt.datetime | None = None) -> str | None:

@@ -68,7 +68,9 @@ def test_a_ticket_event_is_posted_signed_with_its_changes(hook_receiver, created
         1,
         200,
     )
-    assert WebhookAttempt.objects.get().response_status == 200
+    attempt = WebhookAttempt.objects.get()
+    assert (attempt.response_status, attempt.response_body) == (200, '{"ok": true}')
+    assert attempt.request_headers["X-Kefu-Signature"] == request.headers["x-kefu-signature"]
 
 
 def test_an_update_carries_before_and_after(hook_receiver, created, django_capture_on_commit_callbacks):
@@ -116,7 +118,12 @@ def test_a_receiver_failing_three_times_gets_the_event_on_the_fourth_try(hook_re
     assert len({r.body for r in hook_receiver.requests}) == 1  # the same payload every time
     last = hook_receiver.requests[-1]
     assert verify("whsec_k", last.headers["x-kefu-signature"], last.body, now=int(moment.timestamp()))
-    assert [a.response_status for a in WebhookAttempt.objects.order_by("id")] == [500, 500, 500, 200]
+    assert [(a.response_status, a.response_body) for a in WebhookAttempt.objects.order_by("id")] == [
+        (500, "upstream broke"),
+        (500, "upstream broke"),
+        (500, "upstream broke"),
+        (200, '{"ok": true}'),
+    ]
     assert delivery.subscription.failing_since is None
     assert delivery.subscription.last_success_at == moment
 
