@@ -116,6 +116,7 @@ class CnWorkdayOut(Schema):
     date: dt.date
     hours_like: Day
     instead_of: dt.date
+    holiday: str = Field(examples=["国庆节"])
 
 
 class CnYearOut(Schema):

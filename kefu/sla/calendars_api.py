@@ -207,7 +207,12 @@ def cn_holidays(request: HttpRequest, query: Query[CnYearIn]) -> dict[str, Any]:
         "official": data.official,
         "holidays": [{"date": day.date, "name": day.name} for day in data.holidays],
         "workdays": [
-            {"date": day.date, "hours_like": WEEKDAY_KEYS[day.hours_like], "instead_of": day.instead_of}
+            {
+                "date": day.date,
+                "hours_like": WEEKDAY_KEYS[day.hours_like],
+                "instead_of": day.instead_of,
+                "holiday": day.holiday,
+            }
             for day in data.workdays
         ],
     }

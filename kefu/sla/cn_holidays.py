@@ -40,6 +40,7 @@ class CnWorkday:
     date: dt.date
     hours_like: int  # weekday index (0 = Monday) of the day off this day is worked for
     instead_of: dt.date
+    holiday: str  # the festival it belongs to (the nearest named day off): 国庆节
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,20 @@ def cn_year(year: int, *, language: str = "zh-hans") -> CnYear:
         raise ValueError(f"year must be between {FIRST_YEAR} and {LAST_YEAR}")
     names = holidays.China(years=year, language="zh_CN" if language.startswith("zh") else "en_US")
     days_off = tuple(CnHoliday(date=date, name=str(name)) for date, name in sorted(names.items()))
+    pairs = _substitutions(year)
+    substituted = {off for off, _worked in pairs}
+    festivals = [day for day in days_off if day.date not in substituted]
+
+    def festival(off: dt.date) -> str:
+        # The name most days off close by share, the plainest on a tie: 国庆节 rather than 国庆节（补假）.
+        close = [day.name for day in festivals if abs((day.date - off).days) <= 4]
+        return min(close, key=lambda name: (-close.count(name), len(name)), default="")
+
     workdays = tuple(
         sorted(
             (
-                CnWorkday(date=worked, hours_like=off.weekday(), instead_of=off)
-                for off, worked in _substitutions(year)
+                CnWorkday(date=worked, hours_like=off.weekday(), instead_of=off, holiday=festival(off))
+                for off, worked in pairs
             ),
             key=lambda workday: workday.date,
         )

@@ -372,15 +372,9 @@ def calendar_import_cn_holidays(*, actor: Actor, source: Source, calendar_id: in
                 holiday.save(update_fields=["name", "yearly"])
                 changed_holidays += 1
         workdays = {workday.date: workday for workday in calendar.workdays.filter(date__in=workday_dates)}
-        names = {day.date: day.name for day in data.holidays}
         for day in data.workdays:
-            name = (
-                _("Make-up workday for %(date)s %(name)s")
-                % {
-                    "date": day.instead_of.isoformat(),
-                    "name": names.get(day.instead_of, ""),
-                }
-            ).strip()[:NAME_LENGTH]
+            name = _("Make-up workday (%(holiday)s)") % {"holiday": day.holiday} if day.holiday else ""
+            name = name[:NAME_LENGTH]
             workday = workdays.get(day.date)
             if workday is None:
                 CalendarWorkday.objects.create(

@@ -163,12 +163,22 @@ def test_cn_preview(api):
     assert body["source"].startswith("holidays ")
     assert {"date": "2026-10-01", "name": "National Day"} in body["holidays"]
     assert body["workdays"] == [
-        {"date": "2026-01-04", "hours_like": "fri", "instead_of": "2026-01-02"},
-        {"date": "2026-02-14", "hours_like": "fri", "instead_of": "2026-02-20"},
-        {"date": "2026-02-28", "hours_like": "mon", "instead_of": "2026-02-23"},
-        {"date": "2026-05-09", "hours_like": "tue", "instead_of": "2026-05-05"},
-        {"date": "2026-09-20", "hours_like": "tue", "instead_of": "2026-10-06"},
-        {"date": "2026-10-10", "hours_like": "wed", "instead_of": "2026-10-07"},
+        {"date": "2026-01-04", "hours_like": "fri", "instead_of": "2026-01-02", "holiday": "New Year's Day"},
+        {
+            "date": "2026-02-14",
+            "hours_like": "fri",
+            "instead_of": "2026-02-20",
+            "holiday": "Chinese New Year (Spring Festival)",
+        },
+        {
+            "date": "2026-02-28",
+            "hours_like": "mon",
+            "instead_of": "2026-02-23",
+            "holiday": "Chinese New Year (Spring Festival)",
+        },
+        {"date": "2026-05-09", "hours_like": "tue", "instead_of": "2026-05-05", "holiday": "Labor Day"},
+        {"date": "2026-09-20", "hours_like": "tue", "instead_of": "2026-10-06", "holiday": "National Day"},
+        {"date": "2026-10-10", "hours_like": "wed", "instead_of": "2026-10-07", "holiday": "National Day"},
     ]
     chinese = api.get("/api/v1/holidays/cn", {"year": 2026}, headers={"Accept-Language": "zh-hans"})
     assert {"date": "2026-10-01", "name": "国庆节"} in chinese.json()["holidays"]
