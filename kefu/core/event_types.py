@@ -22,6 +22,10 @@ class EventType(enum.StrEnum):
     TICKET_FOLLOWED = "ticket.followed"
     TICKET_DELIVERY_UPDATED = "ticket.delivery_updated"
     TICKET_DELETED = "ticket.deleted"
+    # Spam / not spam, a trashed ticket restored, and one purged for good (30 days in the trash).
+    TICKET_SPAM_MARKED = "ticket.spam_marked"
+    TICKET_RESTORED = "ticket.restored"
+    TICKET_PURGED = "ticket.purged"
     # Merging (on the merged ticket and on the target), its undo, and a message split into a new ticket.
     TICKET_MERGED = "ticket.merged"
     TICKET_MERGE_UNDONE = "ticket.merge_undone"

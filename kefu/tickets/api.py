@@ -71,6 +71,7 @@ from kefu.tickets.selectors import (
     ticket_type_catalog,
     ticket_type_list,
     ticket_visible,
+    trashed_tickets,
 )
 from kefu.tickets.sla import sla_targets
 
@@ -105,6 +106,7 @@ def ticket_out(ticket: Ticket, prefix: str) -> dict[str, Any]:
         "parent_id": ticket.parent_id,
         "merged_into_id": ticket.merged_into_id,
         "split_from_id": ticket.split_from_id,
+        "is_spam": ticket.is_spam,
         "channel": ticket.channel,
         "category": ticket.category,
         "sub_category": ticket.sub_category,
@@ -332,6 +334,24 @@ def add_message(request: HttpRequest, ticket_id: Id, payload: MessageIn) -> Stat
     return Status(*idempotent(request, create))
 
 
+@router.get(
+    "/trash",
+    response={200: TicketListOut, **ERRORS},
+    summary="List the tickets in the trash",
+    description=(
+        "Trashed tickets of the caller's departments, most recently trashed first (`updated_at` is when). "
+        "Each is deleted for good 30 days after it was trashed; `POST /tickets/{id}/restore` brings it back."
+    ),
+)
+def list_trash(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    queryset = (
+        trashed_tickets(request.auth).select_related("status", "priority", "type").prefetch_related("tags")
+    )
+    found = paginate(queryset, sort="-updated_at", limit=page.limit, cursor=page.cursor)
+    prefix = helpdesk_settings().ticket_number_prefix
+    return {"items": [ticket_out(ticket, prefix) for ticket in found.items], "next_cursor": found.next_cursor}
+
+
 @router.get("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Get a ticket")
 def get_ticket(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
     return ticket_out(_visible_ticket(request, ticket_id), helpdesk_settings().ticket_number_prefix)
@@ -352,6 +372,43 @@ def delete_ticket(request: HttpRequest, ticket_id: Id) -> Status[None]:
         actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id)
     )
     return Status(204, None)
+
+
+@router.post(
+    "/{ticket_id}/spam",
+    response={200: TicketOut, **ERRORS},
+    summary="Mark a ticket as spam",
+    description="The ticket leaves every list but the spam view; new mail from its contact is filed as spam.",
+)
+def mark_spam(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
+    ticket = services.ticket_mark_spam(
+        actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id), spam=True
+    )
+    return _ticket_json(ticket, request)
+
+
+@router.post(
+    "/{ticket_id}/not-spam", response={200: TicketOut, **ERRORS}, summary="Mark a ticket as not spam"
+)
+def mark_not_spam(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
+    ticket = services.ticket_mark_spam(
+        actor=_actor(request), source=Source.API, ticket=_visible_ticket(request, ticket_id), spam=False
+    )
+    return _ticket_json(ticket, request)
+
+
+@router.post(
+    "/{ticket_id}/restore",
+    response={200: TicketOut, **ERRORS},
+    summary="Restore a ticket from the trash",
+    description="Within 30 days of `DELETE /tickets/{id}`; needs the delete right. Anything else is a 404.",
+)
+def restore(request: HttpRequest, ticket_id: Id) -> dict[str, Any]:
+    ticket = trashed_tickets(request.auth).filter(pk=ticket_id).first()
+    if ticket is None:
+        raise Http404
+    restored = services.ticket_restore(actor=_actor(request), source=Source.API, ticket=ticket)
+    return _ticket_json(restored, request)
 
 
 def relative_out(member: FamilyMember, prefix: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ class TicketsConfig(AppConfig):
 
         from kefu.contacts import hooks as contact_hooks
         from kefu.core.catalog_cache import catalog_changed
-        from kefu.tickets import selectors, services
+        from kefu.tickets import selectors, services, subscribers
         from kefu.tickets.models import Priority, Status, TicketType
 
         # The contact pages list and count tickets, and a merge moves them, without contacts importing us.
@@ -24,6 +24,8 @@ class TicketsConfig(AppConfig):
             )
         )
         contact_hooks.register_merge_hook("tickets", services.tickets_reassign_contact)
+        # Files of tickets purged from the trash leave storage after the purge commits.
+        subscribers.register()
 
         # Layouts (kept by the custom-fields app) place the ticket's own fields; our services enforce them.
         from kefu.customfields.layouts import register_builtin_choices, register_builtin_fields

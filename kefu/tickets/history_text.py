@@ -283,6 +283,14 @@ _SENTENCES: dict[tuple[str, str], _Sentence] = {
     (EventType.TICKET_DELETED, "*"): lambda actor, event, names: (
         _("%(actor)s moved the ticket to the trash") % {"actor": actor}
     ),
+    (EventType.TICKET_RESTORED, "*"): lambda actor, event, names: (
+        _("%(actor)s restored the ticket from the trash") % {"actor": actor}
+    ),
+    (EventType.TICKET_SPAM_MARKED, "*"): lambda actor, event, names: (
+        _("%(actor)s marked the ticket as spam") % {"actor": actor}
+        if event.new_value
+        else _("%(actor)s marked the ticket as not spam") % {"actor": actor}
+    ),
     (EventType.TICKET_DELIVERY_UPDATED, "*"): _delivery_sentence,
     ("*", "tags"): _tags_sentence,
     ("*", "cc_contacts"): _cc_sentence,

@@ -30,7 +30,7 @@ from kefu.org.selectors import agent_access
 from kefu.tickets.criteria import Criteria, all_of, condition, criteria_q, empty_criteria
 from kefu.tickets.filters import SORTS, TicketFilters, ticket_filters_criteria
 from kefu.tickets.models import Channel, SavedView, Status, StatusType, Ticket, TicketRead
-from kefu.tickets.selectors import visible_tickets
+from kefu.tickets.selectors import tickets_with_trash, trashed_tickets, visible_tickets
 
 DEFAULT_SORT = "-created_at"
 DEFAULT_VIEW = "mine"
@@ -208,6 +208,11 @@ SYSTEM_VIEWS = {
 }
 
 
+# The trash is a view of its own: not a base for saved views, and the only one of trashed tickets.
+TRASH_VIEW = "trash"
+TRASH_LABEL = gettext_lazy("Trash")
+
+
 @dataclass
 class ViewEntry:
     key: str
@@ -223,9 +228,13 @@ class ViewEntry:
 
 
 def system_view_counts(user: User, when: Moment) -> dict[str, int]:
-    """How many visible tickets each system view holds, in one query (conditional aggregation)."""
-    aggregates = {key: Count("pk", filter=view.condition(user, when)) for key, view in SYSTEM_VIEWS.items()}
-    return visible_tickets(user).aggregate(**aggregates)
+    """How many tickets each system view and the trash hold, in one query (conditional aggregation)."""
+    live = Q(deleted_at__isnull=True)
+    aggregates = {
+        key: Count("pk", filter=live & view.condition(user, when)) for key, view in SYSTEM_VIEWS.items()
+    }
+    aggregates[TRASH_VIEW] = Count("pk", filter=Q(deleted_at__isnull=False))
+    return tickets_with_trash(user).aggregate(**aggregates)
 
 
 def saved_view_list(user: User) -> QuerySet[SavedView]:
@@ -245,6 +254,7 @@ def view_catalogue(
     """The sidebar: system views (with their counts unless ``counts`` is false), then saved views."""
     numbers = system_view_counts(user, when) if counts else {}
     entries = [ViewEntry(key, view.label, numbers.get(key)) for key, view in SYSTEM_VIEWS.items()]
+    entries.append(ViewEntry(TRASH_VIEW, TRASH_LABEL, numbers.get(TRASH_VIEW)))
     entries += [ViewEntry(f"saved-{view.pk}", view.name, None, saved_id=view.pk) for view in saved]
     return entries
 
@@ -451,11 +461,12 @@ def saved_view_tickets(
     return filter_tickets(queryset, filters, user=user, tz=tz, when=when, criteria=view.criteria)
 
 
-def row_queryset(user: User, columns: tuple[str, ...]) -> QuerySet[Ticket]:
-    """Visible tickets with everything a row shows joined, and when the agent last saw each one."""
+def row_queryset(user: User, columns: tuple[str, ...], *, trashed: bool = False) -> QuerySet[Ticket]:
+    """Visible (or, for the trash, trashed) tickets with everything a row shows joined, and when the
+    agent last saw each one."""
     seen = TicketRead.objects.filter(user_id=user.pk, ticket_id=OuterRef("pk")).values("seen_at")[:1]
     queryset = (
-        visible_tickets(user)
+        (trashed_tickets(user) if trashed else visible_tickets(user))
         .select_related("status", "priority", "type", "contact", "assignee", "department", "team")
         .annotate(seen_at=Subquery(seen))
     )
@@ -480,9 +491,12 @@ def ticket_list_page(
     """One page of a view: a system view's condition (if any) and the state's filters, sort and cursor."""
     if state.errors:
         return ListResult(page=None, errors=state.errors)
-    queryset = row_queryset(user, state.columns)
-    view_key = view_key if view_key in SYSTEM_VIEWS else state.filters.get("base")
-    if view_key in SYSTEM_VIEWS:
+    trash = view_key == TRASH_VIEW
+    queryset = row_queryset(user, state.columns, trashed=trash)
+    view_key = view_key if view_key in SYSTEM_VIEWS or trash else state.filters.get("base")
+    if trash:
+        pass  # every trashed ticket, spam or not
+    elif view_key in SYSTEM_VIEWS:
         queryset = queryset.filter(SYSTEM_VIEWS[view_key].condition(user, when))
     else:
         queryset = queryset.filter(is_spam=False)

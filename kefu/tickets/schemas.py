@@ -144,6 +144,7 @@ class TicketOut(Schema):
     parent_id: int | None
     merged_into_id: int | None
     split_from_id: int | None
+    is_spam: bool = False
     channel: str
     category: str
     sub_category: str

@@ -43,15 +43,36 @@ from kefu.tickets.models import (
 )
 
 
-def visible_tickets(user: User | None) -> QuerySet[Ticket]:
-    """The tickets ``user`` may see: every department's for administrators, else their departments'."""
+def _in_departments(user: User | None, queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
     access = agent_access(user)
-    queryset = Ticket.objects.filter(deleted_at__isnull=True)
     if not access.is_agent:
         return queryset.none()
     if access.sees_all_departments:
         return queryset
     return queryset.filter(department_id__in=access.department_ids)
+
+
+def visible_tickets(user: User | None) -> QuerySet[Ticket]:
+    """The tickets ``user`` may see: every department's for administrators, else their departments'."""
+    return _in_departments(user, Ticket.objects.filter(deleted_at__isnull=True))
+
+
+def trashed_tickets(user: User | None) -> QuerySet[Ticket]:
+    """The tickets in the trash of the departments ``user`` may see (the list's "Trash" view).
+
+    Nothing else reads a trashed ticket: it is unknown everywhere until restored or purged.
+    """
+    return _in_departments(user, Ticket.objects.filter(deleted_at__isnull=False))
+
+
+def tickets_with_trash(user: User | None) -> QuerySet[Ticket]:
+    """``visible_tickets`` and ``trashed_tickets`` together: for counting both in one query only."""
+    return _in_departments(user, Ticket.objects.all())
+
+
+def contact_marked_spam(contact_id: int) -> bool:
+    """Whether a ticket of this contact is marked as spam (the email channel files their new mail there)."""
+    return Ticket.objects.filter(contact_id=contact_id, is_spam=True).exists()
 
 
 def ticket_list_queryset(user: User | None) -> QuerySet[Ticket]:

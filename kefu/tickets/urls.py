@@ -3,6 +3,7 @@
 from django.urls import path
 
 from kefu.tickets.views import (
+    actions,
     bulk,
     conversation,
     create,
@@ -40,6 +41,9 @@ urlpatterns: list = [
     path("<int:ticket_id>/properties/", properties.ticket_property, name="property"),
     path("<int:ticket_id>/family/", family.ticket_family, name="family"),
     path("<int:ticket_id>/merge/", merge.ticket_merge, name="merge"),
+    path("<int:ticket_id>/spam/", actions.ticket_spam, name="spam"),
+    path("<int:ticket_id>/trash/", actions.ticket_trash, name="trash"),
+    path("<int:ticket_id>/print/", actions.ticket_print, name="print"),
     path("<int:ticket_id>/unmerge/", merge.ticket_unmerge, name="unmerge"),
     path("<int:ticket_id>/threads/<int:thread_id>/split/", merge.ticket_split, name="split"),
     path("<int:ticket_id>/presence/", presence.ticket_presence, name="presence"),

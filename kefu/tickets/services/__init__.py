@@ -33,6 +33,14 @@ from kefu.tickets.services.scheduled_replies import (
 )
 from kefu.tickets.services.split import ticket_split
 from kefu.tickets.services.tags import ticket_tag
+from kefu.tickets.services.trash import (
+    TRASH_RETENTION,
+    purge_date,
+    ticket_mark_spam,
+    ticket_purge,
+    ticket_restore,
+    tickets_purge_trash,
+)
 from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
 # Values channels compare and write: a thread's delivery state and its direction.
@@ -45,6 +53,7 @@ __all__ = [
     "MAX_RECIPIENTS",
     "MAX_SCHEDULE_AHEAD",
     "MAX_SUBJECT",
+    "TRASH_RETENTION",
     "UNDO_WINDOW",
     "ThreadDelivery",
     "ThreadDirection",
@@ -52,6 +61,7 @@ __all__ = [
     "authorize",
     "priority_create",
     "priority_update",
+    "purge_date",
     "saved_view_create",
     "saved_view_delete",
     "saved_view_update",
@@ -71,18 +81,22 @@ __all__ = [
     "ticket_delete",
     "ticket_follow",
     "ticket_mark_read",
+    "ticket_mark_spam",
     "ticket_merge",
     "ticket_merge_undo",
     "ticket_presence_beat",
     "ticket_presence_leave",
+    "ticket_purge",
     "ticket_receive",
     "ticket_reply",
+    "ticket_restore",
     "ticket_set_status",
     "ticket_split",
     "ticket_tag",
     "ticket_type_create",
     "ticket_type_update",
     "ticket_update",
+    "tickets_purge_trash",
     "tickets_reassign_contact",
     "undoable_merges",
 ]

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from kefu.core.actors import Actor, Source
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.tickets.models import Status, StatusType, Ticket
-from kefu.tickets.selectors import visible_tickets
+from kefu.tickets.selectors import trashed_tickets, visible_tickets
 from kefu.tickets.services.tags import ticket_tag
-from kefu.tickets.services.update import ticket_assign, ticket_set_status, ticket_update
+from kefu.tickets.services.trash import ticket_mark_spam, ticket_restore
+from kefu.tickets.services.update import ticket_assign, ticket_delete, ticket_set_status, ticket_update
 
 MAX_BULK = 100
 BULK_ACTIONS = {
@@ -27,6 +28,10 @@ BULK_ACTIONS = {
     "priority": gettext_lazy("Change priority"),
     "tag": gettext_lazy("Add tag"),
     "close": gettext_lazy("Close"),
+    "spam": gettext_lazy("Mark as spam"),
+    "not_spam": gettext_lazy("Not spam"),
+    "trash": gettext_lazy("Move to trash"),
+    "restore": gettext_lazy("Restore"),
 }
 
 
@@ -96,10 +101,12 @@ def ticket_bulk_update(
     action: str,
     value: str | int | None = None,
 ) -> BulkResult:
-    """Apply ``action`` (assign, status, priority, tag or close) with ``value`` to each ticket.
+    """Apply ``action`` (assign, status, priority, tag, close, spam, not_spam, trash or restore) with
+    ``value`` to each ticket.
 
     ``value`` is an agent's user id, ``me`` or empty (assign), a status or priority id or name, or a tag
-    name. A ticket the actor cannot see fails as "No such ticket." and is not touched.
+    name. A ticket the actor cannot see fails as "No such ticket." and is not touched; ``restore`` works
+    on the tickets in the trash only, every other action on the tickets out of it.
     """
     ids = list(dict.fromkeys(ticket_ids))
     _check(action, ids, value)
@@ -107,7 +114,12 @@ def ticket_bulk_update(
     closed = _closed_status() if action == "close" else None
     if action in ("status", "priority"):
         value = _reference(value)
-    scope = visible_tickets(actor.user) if actor.is_agent else Ticket.objects.filter(deleted_at__isnull=True)
+    if action == "restore":
+        scope = trashed_tickets(actor.user) if actor.is_agent else Ticket.objects.none()
+    elif actor.is_agent:
+        scope = visible_tickets(actor.user)
+    else:
+        scope = Ticket.objects.filter(deleted_at__isnull=True)
     tickets = {ticket.pk: ticket for ticket in scope.filter(pk__in=ids)}
     result = BulkResult()
     for ticket_id in ids:
@@ -124,6 +136,12 @@ def ticket_bulk_update(
                 ticket_update(actor=actor, source=source, ticket=ticket, changes={"priority": value})
             elif action == "tag":
                 ticket_tag(actor=actor, source=source, ticket=ticket, add=[str(value)])
+            elif action in ("spam", "not_spam"):
+                ticket_mark_spam(actor=actor, source=source, ticket=ticket, spam=action == "spam")
+            elif action == "trash":
+                ticket_delete(actor=actor, source=source, ticket=ticket)
+            elif action == "restore":
+                ticket_restore(actor=actor, source=source, ticket=ticket)
             elif closed is not None:
                 ticket_set_status(actor=actor, source=source, ticket=ticket, status=closed.pk)
         except ServiceError as exc:

@@ -56,6 +56,7 @@ def expected_ticket(ticket: Ticket) -> dict:
         "parent_id": ticket.parent_id,
         "merged_into_id": ticket.merged_into_id,
         "split_from_id": ticket.split_from_id,
+        "is_spam": ticket.is_spam,
         "channel": ticket.channel,
         "category": ticket.category,
         "sub_category": ticket.sub_category,

@@ -74,6 +74,7 @@ def test_sidebar_counts_every_system_view(signed_in, agent, department, other_de
     _ticket(department, status=closed)
     _ticket(department, is_spam=True)
     _ticket(other_department)  # never counted: another department
+    _ticket(department, deleted_at=timezone.now())  # only in the trash
     followed = _ticket(department, status=closed)
     followed.followers.add(agent.user)
     page = signed_in.get(LIST).content.decode()
@@ -91,6 +92,7 @@ def test_sidebar_counts_every_system_view(signed_in, agent, department, other_de
         "closed": "2",
         "following": "1",
         "spam": "1",
+        "trash": "1",
     }
 
 

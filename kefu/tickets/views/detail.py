@@ -198,6 +198,16 @@ def properties_context(
     }
 
 
+def actions_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
+    """The buttons beside the header: print, spam / not spam, move to the trash."""
+    access = agent_access(request.user)
+    return {
+        "can_mark_spam": access.can(permissions.TICKET_EDIT),
+        "can_trash": access.can(permissions.TICKET_DELETE),
+        "retention_days": services.TRASH_RETENTION.days,
+    }
+
+
 def composer_context(request: HttpRequest, ticket: Any, **values: Any) -> dict[str, Any]:
     """The reply and comment editors; ``values`` carries what the agent typed back after an error."""
     access = agent_access(request.user)
@@ -238,6 +248,7 @@ def page_context(request: HttpRequest, ticket: Any, **composer: Any) -> dict[str
         **composer_context(request, ticket, **composer),
         **family_context(request, ticket),
         **merge_context(request, ticket),
+        **actions_context(request, ticket),
         "other_tickets": contact_other_tickets(request.user, ticket),
         "previous_ticket": previous,
         "next_ticket": following,

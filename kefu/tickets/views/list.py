@@ -27,6 +27,8 @@ from kefu.tickets.listing import (
     FILTER_LABELS,
     SORT_LABELS,
     SYSTEM_VIEWS,
+    TRASH_LABEL,
+    TRASH_VIEW,
     ListState,
     Moment,
     column_catalogue,
@@ -41,6 +43,7 @@ from kefu.tickets.listing import (
 )
 from kefu.tickets.models import SavedView
 from kefu.tickets.selectors import priority_list, status_list, ticket_type_list
+from kefu.tickets.services import TRASH_RETENTION
 from kefu.tickets.services.bulk import BULK_ACTIONS
 
 RESULTS_TARGET = "ticket-list-results"
@@ -82,7 +85,7 @@ def _selected_view(request: HttpRequest) -> tuple[str | None, Any, dict[str, str
             raise Http404
         return None, saved, {}
     key = request.GET.get("view") or DEFAULT_VIEW
-    if key not in SYSTEM_VIEWS:
+    if key not in SYSTEM_VIEWS and key != TRASH_VIEW:
         return DEFAULT_VIEW, None, {"view": _("Unknown view. Showing “My open”.")}
     return key, None, {}
 
@@ -116,6 +119,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "prefix": helpdesk_settings().ticket_number_prefix,
         "now": when.now,
         "results_target": RESULTS_TARGET,
+        "in_trash": view_key == TRASH_VIEW,
+        "retention_days": TRASH_RETENTION.days,
     }
     if is_partial(request) and request.htmx.target == RESULTS_TARGET:
         response = render(request, "tickets/partials/list_results.html", context)
@@ -164,7 +169,12 @@ def _page_context(
     params: QueryDict,
     access: Access,
 ) -> dict[str, Any]:
-    current = saved.name if saved else SYSTEM_VIEWS[view_key or DEFAULT_VIEW].label
+    if saved:
+        current = saved.name
+    elif view_key == TRASH_VIEW:
+        current = TRASH_LABEL
+    else:
+        current = SYSTEM_VIEWS[view_key or DEFAULT_VIEW].label
     filter_params = dict(state.filters)
     save_query = QueryDict(mutable=True)
     save_query.update(filter_params)
@@ -185,6 +195,7 @@ def _page_context(
         "bulk_actions": BULK_ACTIONS,
         "can_assign": access.can(permissions.TICKET_ASSIGN),
         "can_edit": access.can(permissions.TICKET_EDIT),
+        "can_delete": access.can(permissions.TICKET_DELETE),
         "can_edit_saved": saved is not None
         and (saved.owner_id == request.user.pk or access.can(permissions.SETTINGS_MANAGE)),
         "save_query": save_query.urlencode(),

@@ -359,7 +359,7 @@ def _write(
         inbound_message_id=inbound.pk,
         mailbox_id=mailbox.pk,
         ticket_id=written.ticket.pk,
-        may_auto_reply=may_auto_reply,
+        may_auto_reply=may_auto_reply and not written.ticket.is_spam,
     )
     return written
 

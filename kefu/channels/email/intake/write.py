@@ -139,7 +139,8 @@ def ticket_open(
             brand_id=brand_id,
             contact=ContactRef(contact=contact),
             channel="email",
-            is_spam=parsed.is_spam,
+            # A sender an agent marked as spammer (a spam ticket of theirs) files new tickets as spam.
+            is_spam=parsed.is_spam or tickets_selectors.contact_marked_spam(contact.pk),
             message=_message(parsed, message_id, _cc_that_fits(None, keep_in_cc, notes), notes),
         ),
     )
