@@ -1,4 +1,5 @@
-/* The ticket list: select-all and the bulk bar's count, tidy filter URLs, and the live-updates banner. */
+/* The ticket list: select-all and the bulk bar's count, tidy filter URLs, the live-updates banner and
+ * the keyboard shortcuts (listed in the "?" dialog). */
 (function () {
   "use strict";
 
@@ -93,6 +94,89 @@
       refreshCountsSoon();
     });
   }
+
+  /* Keyboard: j/k move through the rows, o or Enter opens, x selects, / searches, n new, ? help. */
+  var current = -1;
+
+  function rows() {
+    return Array.prototype.slice.call(results.querySelectorAll("tr[data-ticket-id]"));
+  }
+
+  function mark(index) {
+    var all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach(function (row, i) {
+      row.classList.toggle("kefu-current", i === current);
+      if (i === current) row.setAttribute("aria-current", "true");
+      else row.removeAttribute("aria-current");
+    });
+    all[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function currentRow() {
+    return current >= 0 ? rows()[current] : null;
+  }
+
+  function isTyping(target) {
+    return Boolean(
+      target && target.closest &&
+        (target.isContentEditable || target.closest("input, textarea, select, trix-editor, [contenteditable]"))
+    );
+  }
+
+  function showHelp() {
+    var dialog = document.getElementById("ticket-shortcuts");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  var keys = {
+    j: function () { mark(current + 1); },
+    k: function () { mark(current < 0 ? 0 : current - 1); },
+    o: function () {
+      var row = currentRow();
+      var link = row && row.querySelector("a[href]");
+      if (link) window.location.href = link.href;
+    },
+    x: function () {
+      var row = currentRow();
+      var box = row && row.querySelector("[data-ticket-checkbox]");
+      if (box) {
+        box.checked = !box.checked;
+        updateCount();
+      }
+    },
+    "/": function () {
+      var search = document.getElementById("filter-q");
+      if (search) search.focus();
+    },
+    n: function () {
+      var link = document.getElementById("ticket-new");
+      if (link) window.location.href = link.href;
+    },
+    "?": showHelp,
+  };
+  keys.Enter = keys.o;
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    if (isTyping(event.target)) return;
+    var dialog = document.getElementById("ticket-shortcuts");
+    if (dialog && dialog.open) return;
+    if (event.key === "Enter" && current < 0) return;
+    if (event.key === "Enter" && event.target.closest && event.target.closest("a, button")) return;
+    var action = keys[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-kefu-help]")) showHelp();
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target === results) current = -1;
+  });
 
   updateCount();
 })();

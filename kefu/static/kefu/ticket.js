@@ -54,6 +54,10 @@
       var button = document.querySelector("[data-kefu-assign-me]");
       if (button) button.click();
     },
+    p: function () {
+      var link = document.getElementById("ticket-print");
+      if (link) window.open(link.href, "_blank", "noopener");
+    },
     "?": showHelp,
   };
 
