@@ -112,6 +112,10 @@ class Article(models.Model):
             models.Index(fields=["status", "visibility", "language"]),
             # The help center's popular articles: walked in view-count order, stopping after a few.
             models.Index(fields=["language", "status", "-view_count"], name="kb_article_popular"),
+            # Counting and listing a section's readable articles without reading their bodies.
+            models.Index(
+                fields=["section", "language", "status", "visibility"], name="kb_article_section_listing"
+            ),
         ]
 
     def __str__(self) -> str:
