@@ -154,6 +154,8 @@ def _escalate(actor: Actor, timer: SlaTimer, ticket: Ticket, level: LevelSpec, i
                 action = get_action(str(data.get("type", "")))
                 if action is None:
                     raise ValueError(f"unknown action type {data.get('type')!r}")
+                if action.stops:  # "stop" ends the level's actions (there is no rule run to stop)
+                    break
                 planned = action.plan(current, data)
                 if not planned:
                     continue
