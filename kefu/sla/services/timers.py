@@ -139,8 +139,6 @@ def on_ticket_change(change: RecordedChange) -> None:
     timers = {} if fresh else {timer.target: timer for timer in SlaTimer.objects.filter(ticket_id=ticket.pk)}
     touched: set[str] = set()
     metrics = _Metrics(ticket, fresh=fresh)
-    if reapply:
-        metrics.policy_applied(policy)
     if status_moved:
         old_type = _status_type(change)
         _move_status(context, timers, old_type, ticket.status.status_type, touched, metrics)
@@ -360,15 +358,21 @@ def ticket_state(ticket: Ticket, timers: dict[str, SlaTimer], policy: PolicySpec
 
 def _save(context: _Context, timers: dict[str, SlaTimer], touched: set[str], metrics: _Metrics) -> None:
     policy = context.policy
+    new: list[SlaTimer] = []
     for target in touched:
         timer = timers.get(target)
         if timer is None:
             continue
         schedule(timer, context.clock(timer.business), policy)
-        timer.save()
+        if timer.pk is None:
+            new.append(timer)
+        else:
+            timer.save()
+    if new:
+        SlaTimer.objects.bulk_create(new)  # a new ticket's timers: one statement
     values = ticket_state(context.ticket, timers, policy)
     ticket_sla_write(actor=SYSTEM, ticket=context.ticket, values=values)
-    metrics.save()
+    metrics.save(policy)
 
 
 # --- metrics ----------------------------------------------------------------------------------------------
@@ -382,10 +386,6 @@ class _Metrics:
         self._row: SlaMetrics | None = SlaMetrics(ticket_id=ticket.pk) if fresh else None
         self._insert = fresh
         self.dirty = False
-
-    def policy_applied(self, policy: PolicySpec | None) -> None:
-        if policy is not None:
-            self.row.policy_id = policy.id
 
     @property
     def row(self) -> SlaMetrics:
@@ -431,8 +431,11 @@ class _Metrics:
         else:
             row.next_responses_breached += 1
 
-    def save(self) -> None:
+    def save(self, policy: PolicySpec | None) -> None:
+        """Written only when something was measured (a new ticket costs no metrics row yet)."""
         if self.dirty and self._row is not None:
+            if policy is not None:
+                self._row.policy_id = policy.id
             self._row.save(force_insert=self._insert)
             self._insert = False
 
