@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 MINUTES_PER_DAY = 1440
+HORIZON_YEARS = 100  # ``due`` gives up (NoWorkingTime) rather than look further ahead than this
 _US_PER_MINUTE = 60_000_000
 _US_PER_DAY = 86_400_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -253,7 +254,10 @@ class WorkingTime:
             if found is not None:
                 return _from_us(found, self.zone)
         day = date + _ONE_DAY
+        horizon = date + dt.timedelta(days=min(366 * HORIZON_YEARS, (dt.date.max - date).days - 8))
         while True:
+            if day > horizon:
+                raise NoWorkingTime(f"the calendar has no working time for this within {HORIZON_YEARS} years")
             next_irregular = self._next_irregular(day)
             week_us = self._week_us
             if next_irregular is None and week_us == 0:

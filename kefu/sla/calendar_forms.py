@@ -315,6 +315,15 @@ class CalculatorForm(StyledForm):
     )
 
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value is not None and not 1900 <= value.year < 2200:
+                self.add_error(name, gettext("Enter a time between the years 1900 and 2199."))
+        return data
+
+
 class ImportForm(StyledForm):
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
 

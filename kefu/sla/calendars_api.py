@@ -92,9 +92,24 @@ def _input(values: dict[str, Any]) -> CalendarInput:
     )
 
 
-def _in_zone(value: dt.datetime, calendar: WorkingTime) -> dt.datetime:
-    """A time sent without an offset is read in the calendar's zone."""
-    return value if timezone.is_aware(value) else value.replace(tzinfo=calendar.zone)
+FIRST_MOMENT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LAST_MOMENT = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+def _in_zone(values: dict[str, dt.datetime], calendar: WorkingTime) -> dict[str, dt.datetime]:
+    """Times sent without an offset are read in the calendar's zone; all must lie in 1900–2199."""
+    found = {
+        name: value if timezone.is_aware(value) else value.replace(tzinfo=calendar.zone)
+        for name, value in values.items()
+    }
+    bad = {
+        name: _("Enter a time between the years 1900 and 2199.")
+        for name, value in found.items()
+        if not FIRST_MOMENT <= value < LAST_MOMENT
+    }
+    if bad:
+        raise ValidationFailed(_("The request is not valid."), fields=bad)
+    return found
 
 
 @router.get("/business-hours", response={200: CalendarListOut, **ERRORS}, summary="List calendars")
@@ -154,7 +169,7 @@ def calendar_due(request: HttpRequest, calendar_id: Id, query: Query[DueIn]) -> 
     _agent(request)
     calendar = working_time(calendar_id)
     try:
-        due = calendar.due(_in_zone(query.start, calendar), query.minutes)
+        due = calendar.due(_in_zone({"start": query.start}, calendar)["start"], query.minutes)
     except (NoWorkingTime, OverflowError) as exc:
         raise ValidationFailed(
             _("The request is not valid."),
@@ -171,7 +186,8 @@ def calendar_due(request: HttpRequest, calendar_id: Id, query: Query[DueIn]) -> 
 def calendar_elapsed(request: HttpRequest, calendar_id: Id, query: Query[ElapsedIn]) -> dict[str, Any]:
     _agent(request)
     calendar = working_time(calendar_id)
-    minutes = calendar.elapsed(_in_zone(query.start, calendar), _in_zone(query.end, calendar))
+    times = _in_zone({"start": query.start, "end": query.end}, calendar)
+    minutes = calendar.elapsed(times["start"], times["end"])
     return {"minutes": int(minutes) if float(minutes).is_integer() else round(minutes, 6)}
 
 

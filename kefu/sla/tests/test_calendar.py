@@ -330,3 +330,12 @@ def test_around_the_clock_is_real_time_in_every_zone(zone_name, naive, m):
     start = naive.replace(tzinfo=dt.UTC)
     assert calendar.due(start, m) == start + dt.timedelta(minutes=m)
     assert calendar.elapsed(start, start + dt.timedelta(minutes=m)) == m
+
+
+def test_due_gives_up_beyond_the_horizon():
+    # One minute a week: ten years of minutes would take ten thousand years.
+    sparse = WorkingTime("Europe/Berlin", (((540, 541),),) + ((),) * 6)
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert sparse.due(start, 2) == dt.datetime(2026, 1, 12, 9, 1, tzinfo=BERLIN)
+    with pytest.raises(NoWorkingTime, match="100 years"):
+        sparse.due(start, 60 * 24 * 365 * 10)

@@ -206,3 +206,22 @@ def test_who_may(api, api_client_for, admin_agent):
     # Anonymous callers get nothing.
     error_of(api_client_for(None).get(URL), 401)
     error_of(api_client_for(None).get("/api/v1/holidays/cn", {"year": 2026}), 401)
+
+
+def test_times_out_of_range_are_refused(api):
+    calendar = business_calendar("A")
+    error = error_of(
+        api.get(
+            f"{URL}/{calendar.pk}/elapsed", {"start": "0001-01-01T00:00:00Z", "end": "9999-12-31T00:00:00Z"}
+        ),
+        422,
+    )
+    assert error["fields"] == {
+        "start": "Enter a time between the years 1900 and 2199.",
+        "end": "Enter a time between the years 1900 and 2199.",
+    }
+    sparse = business_calendar("one minute a week", week={"mon": [["09:00", "09:01"]]})
+    error = error_of(
+        api.get(f"{URL}/{sparse.pk}/due", {"start": "2199-12-31T00:00:00Z", "minutes": 5000000}), 422
+    )
+    assert set(error["fields"]) == {"minutes"}
