@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.console import register as register_console
 from bench.search import register as register_search
+from bench.transfer import register as register_transfer
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     register_console(commands, database_options)
     register_search(commands, database_options)
+    register_transfer(commands, database_options)
     return parser
 
 
