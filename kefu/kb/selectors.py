@@ -56,21 +56,42 @@ def article_translation(reader: Reader, article: Article, language: str) -> Arti
     if article.language == language:
         return article
     original_id = article.translation_of_id or article.pk
+    # Two lookups by index: one OR over both columns makes the database scan the brand's articles.
+    readable = readable_articles(reader, language=language)
     return (
-        readable_articles(reader, language=language)
-        .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
-        .first()
+        readable.filter(pk=original_id).first()
+        or readable.filter(translation_of_id=original_id).order_by("pk").first()
     )
 
 
 def related_for_reader(reader: Reader, article: Article) -> list[Article]:
-    return list(readable_articles(reader).filter(related=article).order_by("title")[:10])
+    """Up to ten readable related articles, by title. The ids come first: joined to the brand's
+    articles in one query, the database walks them all in title order to find the few related."""
+    ids = list(
+        Article.related.through.objects.filter(from_article_id=article.pk).values_list(
+            "to_article_id", flat=True
+        )
+    )
+    if not ids:
+        return []
+    return list(readable_articles(reader).filter(pk__in=ids).only(*LISTED).order_by("title")[:10])
+
+
+# What a list of articles shows (title and link): their bodies stay in the database.
+LISTED = ("id", "title", "slug", "section_id", "language", "view_count", "published_at")
 
 
 def category_tree(reader: Reader, language: str) -> list[Category]:
-    """The brand's categories in ``language`` with their sections and each section's readable articles."""
-    articles = readable_articles(reader, language=language).order_by("-view_count", "id")
-    sections = Section.objects.prefetch_related(Prefetch("articles", queryset=articles, to_attr="readable"))
+    """The brand's categories in ``language`` with their sections, each section with ``readable_count``:
+    how many of its articles the reader may read (counted by the database, not loaded)."""
+    readable = Q(
+        articles__status=Article.Status.PUBLISHED,
+        articles__visibility__in=reader.visibilities,
+        articles__language=language,
+    )
+    sections = Section.objects.annotate(readable_count=Count("articles", filter=readable)).order_by(
+        "position", "id"
+    )
     categories = Category.objects.filter(brand_id=reader.brand_id, language=language).prefetch_related(
         Prefetch("sections", queryset=sections)
     )
@@ -90,12 +111,14 @@ def section_for_reader(reader: Reader, section_id: int) -> Section | None:
 
 
 def section_articles(reader: Reader, section: Section) -> QuerySet[Article]:
-    return readable_articles(reader).filter(section=section).order_by("title", "id")
+    return readable_articles(reader).filter(section=section).only(*LISTED).order_by("title", "id")
 
 
 def popular_articles(reader: Reader, language: str, *, limit: int = 8) -> list[Article]:
     return list(
-        readable_articles(reader, language=language).order_by("-view_count", "-published_at", "id")[:limit]
+        readable_articles(reader, language=language)
+        .only(*LISTED)
+        .order_by("-view_count", "-published_at", "id")[:limit]
     )
 
 
