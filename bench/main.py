@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.console import register as register_console
+from bench.helpcenter import register as register_helpcenter
 from bench.search import register as register_search
 from bench.transfer import register as register_transfer
 
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
     register_console(commands, database_options)
     register_search(commands, database_options)
+    register_helpcenter(commands, database_options)
     register_transfer(commands, database_options)
     return parser
 
