@@ -250,3 +250,25 @@ def test_a_department_change_re_applies_the_other_departments_policy(
     assert ticket.sla_policy_id == other.pk
     assert ticket.resolution_due_at == local(7, 10, 30)
     assert ticket.first_response_due_at is None
+
+
+def test_the_overdue_and_due_today_views_follow_the_timers(new_ticket, agent):
+    from kefu.tickets.listing import SYSTEM_VIEWS, moment
+
+    def listed(view: str, now: dt.datetime) -> set[int]:
+        when = moment(SHANGHAI, now)
+        condition = SYSTEM_VIEWS[view].condition(agent.user, when)
+        return set(Ticket.objects.filter(condition).values_list("pk", flat=True))
+
+    late = new_ticket(local(7, 9))  # first response due 10:00, resolution 13:00
+    paused = new_ticket(local(7, 9))
+    set_status(agent, paused, "搁置", local(7, 9, 30))
+    evening = new_ticket(local(7, 17, 30))  # first response due 09:30 tomorrow
+    assert listed("overdue", local(7, 10, 30)) == {late.pk}
+    assert listed("due_today", local(7, 9, 45)) == {late.pk}
+    # Within the hour counts as due today even after midnight; a paused ticket is in neither view.
+    assert listed("due_today", local(8, 8, 45)) == {evening.pk}
+    customer_writes(late, local(7, 11))  # the first response is still awaited: no next response yet
+    reply(agent, late, local(7, 11, 5))
+    customer_writes(late, local(7, 11, 10))  # next response due 11:40
+    assert listed("overdue", local(7, 11, 50)) == {late.pk}
