@@ -85,7 +85,9 @@ def _input(values: dict[str, Any]) -> CalendarInput:
         workdays=None
         if workdays is None
         else [
-            WorkdayInput(date=day["date"], hours_like=WEEKDAY_KEYS.index(day["hours_like"]), name=day["name"])
+            WorkdayInput(
+                date=day["date"], hours_like=WEEKDAY_KEYS.index(day["hours_like"]), name=day.get("name", "")
+            )
             for day in workdays
         ],
         department_ids=values.get("department_ids"),

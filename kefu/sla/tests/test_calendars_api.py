@@ -225,3 +225,14 @@ def test_times_out_of_range_are_refused(api):
         api.get(f"{URL}/{sparse.pk}/due", {"start": "2199-12-31T00:00:00Z", "minutes": 5000000}), 422
     )
     assert set(error["fields"]) == {"minutes"}
+
+
+def test_patch_days_with_only_their_dates(admin_api):
+    calendar = business_calendar("A")
+    response = admin_api.patch_json(
+        f"{URL}/{calendar.pk}",
+        {"holidays": [{"date": "2026-10-01"}], "workdays": [{"date": "2026-10-10", "hours_like": "wed"}]},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["holidays"] == [{"date": "2026-10-01", "name": "", "yearly": False}]
+    assert response.json()["workdays"] == [{"date": "2026-10-10", "hours_like": "wed", "name": ""}]
