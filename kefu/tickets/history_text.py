@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
-from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from kefu.core import moments
 from kefu.core.event_types import EventType
 from kefu.customfields.models import CustomField
 from kefu.org.models import Department, Team, User
@@ -137,7 +137,7 @@ def _format_value(field: str, value: Any, names: _Names) -> str:
     if field in _DATETIME_FIELDS and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:
-            return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+            return moments.absolute(moment)
     if isinstance(value, dict):
         return names.reference(field, value)
     if isinstance(value, list):
@@ -331,7 +331,7 @@ def history_entries(events: Iterable[TicketEvent]) -> list[HistoryEntry]:
         HistoryEntry(
             id=event.pk,
             at=event.created_at,
-            time=timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+            time=moments.absolute(event.created_at),
             text=describe(event, names),
             source=str(_SOURCE_LABELS.get(event.source, "")),
         )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from kefu.core.errors import ServiceError, ValidationFailed
 from kefu.core.pagination import DEFAULT_LIMIT, Page, paginate
 from kefu.customfields.selectors import choice_fields, option_looks
+from kefu.org import permissions
 from kefu.org.models import Agent, Department, Team, User
 from kefu.org.selectors import agent_access
 from kefu.tickets.criteria import Criteria, all_of, condition, criteria_q, empty_criteria
@@ -519,13 +520,23 @@ def filter_choices(user: User) -> dict[str, Any]:
         departments = departments.filter(pk__in=access.department_ids)
         agents = agents.filter(departments__in=access.department_ids).distinct()
     teams = Team.objects.filter(department__in=departments).order_by("name", "id")
+    agents = list(agents.select_related("role").prefetch_related("departments"))
     return {
         "departments": list(departments),
         "teams": list(teams),
         "agents": [agent.user for agent in agents],
+        # Which tickets each agent may be assigned: the bulk bar offers only agents valid for every
+        # selected ticket ("all", or their department ids separated by spaces).
+        "bulk_agents": [(agent.user, _assignable_in(agent)) for agent in agents],
         "channels": Channel.choices,
         "due_choices": DUE_CHOICES.items(),
     }
+
+
+def _assignable_in(agent: Agent) -> str:
+    if agent.user.is_superuser or permissions.TICKET_VIEW_ALL_DEPARTMENTS in (agent.role.permissions or []):
+        return "all"
+    return " ".join(str(department.pk) for department in agent.departments.all())
 
 
 def custom_filter_fields(user: User, filters: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -10,8 +10,41 @@
     return Array.prototype.slice.call(results.querySelectorAll("[data-ticket-checkbox]"));
   }
 
+  var bulkBar = document.getElementById("bulk-form");
+  var bulkResult = document.getElementById("bulk-result");
+
+  // The bulk bar appears once a ticket is selected (and stays while it shows a result); the assignee
+  // list offers only the agents who work in the departments of every selected ticket.
+  function updateBulkBar(checked) {
+    if (!bulkBar) return;
+    var departments = {};
+    checked.forEach(function (box) {
+      var row = box.closest("tr");
+      if (row && row.dataset.departmentId) departments[row.dataset.departmentId] = true;
+    });
+    var wanted = Object.keys(departments);
+    var narrowed = false;
+    var select = bulkBar.querySelector("#bulk-assignee");
+    if (select) {
+      Array.prototype.forEach.call(select.querySelectorAll("option[data-departments]"), function (option) {
+        var offered = option.dataset.departments === "all" ? null : option.dataset.departments.split(" ");
+        var valid = !offered || wanted.every(function (id) { return offered.indexOf(id) !== -1; });
+        option.hidden = !valid;
+        option.disabled = !valid;
+        if (!valid) narrowed = true;
+      });
+      if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = "me";
+    }
+    var hint = bulkBar.querySelector("[data-bulk-assign-hint]");
+    if (hint) hint.classList.toggle("d-none", !narrowed);
+    var showing = checked.length > 0 || (bulkResult && bulkResult.textContent.trim() !== "");
+    bulkBar.hidden = !showing;
+  }
+
   function updateCount() {
-    var checked = boxes().filter(function (box) { return box.checked; }).length;
+    var checkedBoxes = boxes().filter(function (box) { return box.checked; });
+    var checked = checkedBoxes.length;
+    updateBulkBar(checkedBoxes);
     document.querySelectorAll("[data-selected-count]").forEach(function (node) { node.textContent = checked; });
     var all = results.querySelector("[data-select-all]");
     if (all) {
@@ -136,7 +169,9 @@
     o: function () {
       var row = currentRow();
       var link = row && row.querySelector("a[href]");
-      if (link) window.location.href = link.href;
+      if (!link) return;
+      if (pane && listArea.classList.contains("kefu-split-on")) pane.src = link.href;
+      else window.location.href = link.href;
     },
     x: function () {
       var row = currentRow();
@@ -177,6 +212,60 @@
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target === results) current = -1;
   });
+
+  // Compact (the default) or comfortable rows, remembered in this browser.
+  var listArea = results.parentElement;
+  var densityToggle = document.querySelector("[data-density-toggle]");
+  function setDensity(comfortable) {
+    listArea.classList.toggle("kefu-comfortable", comfortable);
+    if (!densityToggle) return;
+    densityToggle.setAttribute("aria-pressed", comfortable ? "true" : "false");
+    densityToggle.querySelector("[data-when-compact]").hidden = comfortable;
+    densityToggle.querySelector("[data-when-comfortable]").hidden = !comfortable;
+  }
+  function stored(key) {
+    try { return window.localStorage.getItem(key); } catch (error) { return null; }
+  }
+  function store(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (error) { /* private mode */ }
+  }
+  if (densityToggle) {
+    setDensity(stored("kefu.list.density") === "comfortable");
+    densityToggle.addEventListener("click", function () {
+      var comfortable = !listArea.classList.contains("kefu-comfortable");
+      store("kefu.list.density", comfortable ? "comfortable" : "compact");
+      setDensity(comfortable);
+    });
+  }
+
+  // Split view: a ticket opened from the list shows beside it, in the pane on the right.
+  var splitToggle = document.querySelector("[data-split-toggle]");
+  var pane = document.querySelector("iframe[name=kefu-ticket-pane]");
+  function setSplit(on) {
+    if (!pane) return;
+    listArea.classList.toggle("kefu-split-on", on);
+    pane.hidden = !on;
+    if (splitToggle) splitToggle.setAttribute("aria-pressed", on ? "true" : "false");
+    if (!on) pane.removeAttribute("src");
+  }
+  if (splitToggle && pane) {
+    setSplit(stored("kefu.list.split") === "on");
+    splitToggle.addEventListener("click", function () {
+      var on = !listArea.classList.contains("kefu-split-on");
+      store("kefu.list.split", on ? "on" : "off");
+      setSplit(on);
+    });
+    results.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("tbody a[href]");
+      if (!link || !listArea.classList.contains("kefu-split-on")) return;
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      pane.src = link.href;
+      rows().forEach(function (row, index) {
+        if (row.contains(link)) mark(index);
+      });
+    });
+  }
 
   updateCount();
 })();

@@ -4,6 +4,9 @@
   "use strict";
 
   var page = document.getElementById("ticket-page");
+
+  // Opened in the list's split view: the list around it already is the console.
+  if (window.top !== window.self) document.documentElement.classList.add("kefu-in-pane");
   var ticketId = page ? Number(page.dataset.ticketId) : null;
 
   // Files go through the attachment inputs (size-checked by the server), never dropped into the editor.

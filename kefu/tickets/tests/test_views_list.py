@@ -217,7 +217,7 @@ def test_new_and_updated_markers_compare_the_read_marker_with_updated_at(signed_
     changed_since.updated_at = timezone.now() + dt.timedelta(minutes=1)
     changed_since.save(update_fields=["updated_at"])
     body = signed_in.get(LIST).content.decode()
-    rows = dict(re.findall(r'<tr data-ticket-id="(\d+)" class="([^"]*)"', body))
+    rows = dict(re.findall(r'<tr data-ticket-id="(\d+)" data-department-id="\d+" class="([^"]*)"', body))
     assert rows == {str(never_seen.pk): "kefu-unread", str(seen.pk): "", str(changed_since.pk): "kefu-unread"}
     assert body.count('data-testid="marker-new"') == 1
     assert body.count('data-testid="marker-updated"') == 1

@@ -138,13 +138,13 @@ def test_times_are_shown_in_the_agents_time_zone(client, create_ticket, departme
     TicketEvent.objects.filter(ticket=ticket).update(created_at=moment)
     client.force_login(agent.user)
     html = client.get(url("detail", ticket)).content.decode()
-    assert "2026-01-05 02:30" in html
+    assert "Jan 5, 2026 02:30" in html  # the English format; Chinese pages read 2026-01-05 02:30
     agent.time_zone = "Asia/Shanghai"
     agent.save()
     # The zone is kept in the session (TimeZoneMiddleware): a new sign-in picks up the change.
     client.logout()
     client.force_login(agent.user)
-    assert "2026-01-05 10:30" in client.get(url("detail", ticket)).content.decode()
+    assert "Jan 5, 2026 10:30" in client.get(url("detail", ticket)).content.decode()
 
 
 @pytest.mark.django_db
@@ -573,7 +573,8 @@ def test_the_history_is_told_in_words(signed_in, ticket, agent):
     local = timezone.localtime(
         TicketEvent.objects.latest("id").created_at, dt.timezone(dt.timedelta(hours=8))
     )
-    assert local.strftime("%Y-%m-%d %H:%M") in html
+    # One format per language: "Dec 7, 2026 09:32" in English ("2026-12-07 09:32" in Chinese).
+    assert f"{local:%b} {local.day}, {local.year} {local:%H:%M}" in html
 
 
 @pytest.mark.django_db

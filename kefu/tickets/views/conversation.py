@@ -35,7 +35,7 @@ from kefu.tickets.views.forms import CREATE_CHANNELS, split_addresses, uploaded_
 from kefu.tickets.views.scheduled import customer_zone, parse_local
 
 MAX_MENTION_RESULTS = 10
-_COMPOSER_FIELDS = {"body", "cc", "to", "bcc", "file", "attachment_ids", "mention_ids", "send_at"}
+_COMPOSER_FIELDS = {"body", "cc", "to", "bcc", "file", "attachment_ids", "mention_ids", "send_at", "status"}
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -135,6 +135,8 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     # "Send later": the time is picked in the customer's zone (the contact's, else the help desk's).
     later = request.POST.get("send_later") == "on"
     send_at_local = request.POST.get("send_at", "")
+    # "Send and set status": the reply and the status change in one transaction, or neither.
+    then_status = "" if later else request.POST.get("then_status", "").strip()
 
     def send(actor: Actor, attachment_ids: list[int]) -> Any:
         data = ReplyInput(
@@ -143,7 +145,11 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             attachment_ids=attachment_ids,
             send_at=parse_local(send_at_local, customer_zone(ticket)) if later else None,
         )
-        return services.ticket_reply(actor=actor, source=Source.WEB, ticket=ticket, data=data)
+        thread = services.ticket_reply(actor=actor, source=Source.WEB, ticket=ticket, data=data)
+        if then_status:
+            status = int(then_status) if then_status.isascii() and then_status.isdigit() else then_status
+            services.ticket_set_status(actor=actor, source=Source.WEB, ticket=ticket, status=status)
+        return thread
 
     thread, errors, status = _post(request, ticket, send)
     values = {
@@ -155,6 +161,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "signature": with_signature,
             "send_later": later,
             "send_at": send_at_local,
+            "then_status": then_status,
         },
     }
     anchor = f"#thread-{thread.pk}" if thread and not thread.scheduled else ""

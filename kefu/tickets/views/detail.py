@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from kefu.core import moments
 from kefu.core.actors import Actor, Source
 from kefu.core.html import sanitize_html
 from kefu.core.htmx import is_partial
@@ -30,7 +31,7 @@ from kefu.org import permissions
 from kefu.org.selectors import agent_access, department_list, helpdesk_settings, team_list
 from kefu.tickets import services
 from kefu.tickets.history_text import history_entries
-from kefu.tickets.models import Channel
+from kefu.tickets.models import Channel, StatusType
 from kefu.tickets.presence import HEARTBEAT_SECONDS
 from kefu.tickets.selectors import (
     contact_other_tickets,
@@ -84,11 +85,14 @@ class ConversationItem:
     obj: Any
     iso: str
     time: str
+    """The absolute time, in the language's one format (shown on hover, and on paper)."""
+    ago: str = ""
+    """The relative phrase the page shows ("3 min ago")."""
 
     @classmethod
-    def of(cls, kind: str, obj: Any) -> ConversationItem:
+    def of(cls, kind: str, obj: Any, now: Any = None) -> ConversationItem:
         local = timezone.localtime(obj.created_at)
-        return cls(kind, obj, local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
+        return cls(kind, obj, local.isoformat(), moments.absolute(local), moments.relative(local, now))
 
 
 def visible_ticket_or_404(request: HttpRequest, ticket_id: int) -> Any:
@@ -198,6 +202,14 @@ def properties_context(
     }
 
 
+def _reopen_status(ticket: Any) -> str:
+    """For a closed ticket, the open status offered with a reply (the first one); else nothing."""
+    if ticket.status.status_type != StatusType.CLOSED:
+        return ""
+    status = next((row for row in status_list() if row.status_type == StatusType.OPEN), None)
+    return str(status.pk) if status else ""
+
+
 def actions_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
     """The buttons beside the header: print, spam / not spam, move to the trash."""
     access = agent_access(request.user)
@@ -221,7 +233,17 @@ def composer_context(request: HttpRequest, ticket: Any, **values: Any) -> dict[s
         "mode": "reply" if access.can(permissions.TICKET_REPLY) else "comment",
         "reply_errors": {},
         "comment_errors": {},
-        "reply": {"body": "", "cc": "", "signature": True, "send_later": False, "send_at": ""},
+        "reply": {
+            "body": "",
+            "cc": "",
+            "signature": True,
+            "send_later": False,
+            "send_at": "",
+            "then_status": _reopen_status(ticket),
+        },
+        # Replying to a closed ticket: the editor warns and offers an open status to set with the reply.
+        "reply_closed": ticket.status.status_type == StatusType.CLOSED,
+        "reply_statuses": status_list(),
         "comment": {"body": "", "public": False, "mentions": []},
         "message_errors": {},
         "message": {"body": "", "cc": "", "channel": "phone"},

@@ -47,6 +47,7 @@ from kefu.tickets.services import TRASH_RETENTION
 from kefu.tickets.services.bulk import BULK_ACTIONS
 
 RESULTS_TARGET = "ticket-list-results"
+_BAR_FILTERS = frozenset({"q", "status", "priority", "assignee_id", "base"})
 
 
 def _query(params: QueryDict, **changes: str | None) -> str:
@@ -202,6 +203,8 @@ def _page_context(
         # A saved view's conditions, in words (the filter bar narrows them further).
         "saved_conditions": describe_criteria(saved.criteria) if saved is not None else "",
         "has_filters": bool(filter_params),
+        # The folded part of the filter bar opens by itself when one of its filters is in use.
+        "has_more_filters": any(key not in _BAR_FILTERS for key in filter_params),
         "custom_filters": custom_filter_fields(request.user, filter_params),
         **filter_choices(request.user),
     }
