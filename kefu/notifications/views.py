@@ -220,6 +220,12 @@ def template_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _posted_text(request: HttpRequest, name: str) -> str | None:
+    """A posted text with the browser's CRLF line ends as LF (what the API stores too)."""
+    value = request.POST.get(name)
+    return None if value is None else value.replace("\r\n", "\n")
+
+
 @admin_required
 def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     template = selectors.template_get(template_id)
@@ -228,7 +234,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     values = {"subject": template.subject, "body_html": template.body_html, "body_text": template.body_text}
     if request.method == "POST":
-        values = {name: request.POST.get(name, "") for name in values}
+        values = {name: _posted_text(request, name) or "" for name in values}
         try:
             services.template_update(
                 actor=actor_of(request), source=Source.WEB, template_id=template.pk, **values
@@ -280,9 +286,9 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
             actor=actor_of(request),
             template=template,
             ticket=ticket,
-            subject=request.POST.get("subject"),
-            body_html=request.POST.get("body_html"),
-            body_text=request.POST.get("body_text"),
+            subject=_posted_text(request, "subject"),
+            body_html=_posted_text(request, "body_html"),
+            body_text=_posted_text(request, "body_text"),
         )
         context.update({"rendered": rendered, "errors": errors, "ticket": ticket})
     return render(request, "notifications/settings/partials/preview.html", context)

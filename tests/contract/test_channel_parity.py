@@ -284,14 +284,18 @@ def _outcome(ticket: Ticket, outbox_from: int, mails: list[Any]) -> dict[str, An
             if row.event_type in TICKET_EVENTS
         ],
         "undelivered": OutboxEvent.objects.filter(delivered_at__isnull=True).count(),
+        # A notification is named by its kind (its words follow the customer's language, which a
+        # channel may record); the acknowledgement of a new ticket belongs to the door it came through
+        # (the help center and the widget send it, a mailbox its own, an agent logging a call none).
         "mails": [
             (
                 m.to,
                 sorted(m.cc),
-                re.sub(r"\[#\d+\]", "[#n]", m.subject),
+                m.extra_headers.get("X-Kefu-Notification") or re.sub(r"#\d+", "#n", m.subject),
                 _threaded(m),
             )
             for m in mails
+            if m.extra_headers.get("X-Kefu-Notification") != "customer.ticket_received"
         ],
     }
 
@@ -328,7 +332,13 @@ def test_every_channel_ends_in_the_same_ticket_history_and_side_effects(departme
         "ticket.message_received",
         "ticket.message_received",
     ]
-    assert len(api["mails"]) == 1
+    # The reply, and the "ticket closed" notification to the customer and the person in CC (the
+    # customer's own message reopening it tells them nothing).
+    assert [(m[0], m[2]) for m in api["mails"]] == [
+        (["wang.fang@example.cn"], "Re: 打印机无法连接网络 [#n]"),
+        (["wang.fang@example.cn"], "customer.ticket_closed"),
+        ([CC], "customer.ticket_closed"),
+    ]
     assert api["undelivered"] == 0
     for name in ("console", "email", "portal", "widget"):
         for part in api:

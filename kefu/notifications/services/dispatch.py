@@ -132,12 +132,15 @@ def triggered(event: Event, ticket: Ticket) -> list[Trigger]:
     if payload.get("source") == "import":
         return []  # history being loaded: nobody is told about it again
     changes = _changes(payload)
+    actor_kind = (payload.get("actor") or {}).get("kind")
     found: list[Trigger] = []
     kind = event.type
     if kind is EventType.TICKET_CREATED:
-        if payload.get("source") != "email":
+        opened_by_agent = actor_kind == "agent"
+        if payload.get("source") != "email" and not opened_by_agent:
             # A ticket opened by email is acknowledged by its mailbox (kefu.channels.email.autoack),
-            # which knows whether the message may be answered at all.
+            # which knows whether the message may be answered at all; one an agent opens for a
+            # customer (a phone call logged in the console) is acknowledged by the agent's own reply.
             html, text = _first_thread_text(ticket)
             found.append(Trigger("customer.ticket_received", html, text))
         assignee = _id(changes.get("assignee", {}).get("new"))
@@ -171,7 +174,8 @@ def triggered(event: Event, ticket: Ticket) -> list[Trigger]:
         old, new = _type(changes["status"].get("old")), _type(changes["status"].get("new"))
         if new == StatusType.CLOSED and old != StatusType.CLOSED:
             found.append(Trigger("customer.ticket_closed"))
-        elif old == StatusType.CLOSED and new != StatusType.CLOSED:
+        elif old == StatusType.CLOSED and new != StatusType.CLOSED and kind is EventType.TICKET_UPDATED:
+            # Not when the customer's message reopened it (whoever logged it): they know.
             found.append(Trigger("customer.ticket_reopened"))
     if "department" in changes:
         department = _id(changes["department"].get("new"))
@@ -410,9 +414,9 @@ def produce(
     NotificationDelivery.objects.bulk_create(rows, ignore_conflicts=True)
     stored = {
         (address, channel): (pk, state)
-        for pk, address, channel, state in NotificationDelivery.objects.filter(key=key).values_list(
-            "pk", "recipient", "channel", "state"
-        )
+        for pk, address, channel, state in NotificationDelivery.objects.filter(key=key)
+        .order_by("pk")
+        .values_list("pk", "recipient", "channel", "state")
     }
     if in_app:
         have = set(
