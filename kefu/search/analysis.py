@@ -36,6 +36,7 @@ SHORT_PART = 3
 MODEL_DIGITS = 4
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+CJK = _CJK  # the character ranges analysed as Chinese (and Japanese/Korean) runs
 # A run of Chinese (and Japanese/Korean) characters, or a Latin/other-script word with its joiners.
 _RUN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+(?:[-.'’/&+_][^\W_{_CJK}]+)*)")
 _PART = re.compile(rf"[^\W_{_CJK}]+")
@@ -213,6 +214,7 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+@lru_cache(maxsize=65_536)
 def _fold_char(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch).casefold()
     if folded.isascii():
@@ -223,6 +225,11 @@ def _fold_char(ch: str) -> str:
 
 def fold(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the offset of the original character."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    if all(len(_fold_char(ch)) == 1 for ch in set(text)):
+        # Every character folds to one (Chinese text, most accents): the offsets are the positions.
+        return "".join(ch.lower() if ch.isascii() else _fold_char(ch) for ch in text), list(range(len(text)))
     out: list[str] = []
     offsets: list[int] = []
     for index, ch in enumerate(text):
@@ -278,8 +285,11 @@ def _cjk_terms(run: str, start: int, offsets: list[int], *, query: bool) -> Iter
             yield Term(pair, *span(index, index + 2), gram=True)
 
 
-def terms(text: str, *, query: bool = False) -> list[Term]:
-    """Every term of ``text`` in order (document side: all; query side: see ``query_terms``)."""
+def terms(text: str, *, query: bool = False, segment: bool = True) -> list[Term]:
+    """Every term of ``text`` in order (document side: all; query side: see ``query_terms``).
+
+    ``segment=False`` leaves Chinese runs out (no jieba): the highlighter finds Chinese terms by
+    substring search instead."""
     limit = MAX_QUERY_CHARS if query else MAX_DOCUMENT_CHARS
     folded, offsets = fold(text[:limit])
     result: list[Term] = []
@@ -287,7 +297,8 @@ def terms(text: str, *, query: bool = False) -> list[Term]:
     for match in _RUN.finditer(folded):
         start = match.start()
         if match.group("cjk"):
-            result.extend(_cjk_terms(match.group(), start, offsets, query=query))
+            if segment:
+                result.extend(_cjk_terms(match.group(), start, offsets, query=query))
             previous_short = None
             continue
         run = match.group()
