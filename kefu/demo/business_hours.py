@@ -3,6 +3,8 @@ statutory holidays and make-up workdays of 2026 and 2027, for every department."
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from kefu.core.actors import Actor, Source
 from kefu.org.models import Department
 from kefu.sla.calendar_inputs import CalendarInput
@@ -32,6 +34,7 @@ def load_business_hours(actor: Actor) -> BusinessCalendar:
             calendar_id=calendar.pk,
             data=CalendarInput(department_ids=departments),
         )
-    for year in YEARS:
-        calendar_import_cn_holidays(actor=actor, source=Source.IMPORT, calendar_id=calendar.pk, year=year)
+    with translation.override("zh-hans"):  # the demo is a Chinese help desk: 国庆节, not National Day
+        for year in YEARS:
+            calendar_import_cn_holidays(actor=actor, source=Source.IMPORT, calendar_id=calendar.pk, year=year)
     return calendar

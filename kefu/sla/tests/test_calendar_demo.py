@@ -34,6 +34,8 @@ def test_demo_calendar_serves_every_department_and_loads_once():
     ) == counts
     assert BusinessCalendar.objects.get().name == NAME
     assert CalendarHoliday.objects.filter(date__year=2027).exists()
+    assert CalendarHoliday.objects.get(date=dt.date(2026, 10, 1)).name == "国庆节"
+    assert CalendarWorkday.objects.get(date=dt.date(2026, 10, 10)).name == "调休上班（国庆节）"
     for department in departments:
         working = department_working_time(department.pk)
         assert working is not None
