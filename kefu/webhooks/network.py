@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -42,7 +43,12 @@ class Target:
 def allowed_networks() -> list[IPNetwork]:
     networks: list[IPNetwork] = []
     for raw in settings.KEFU_WEBHOOK_ALLOWED_NETWORKS:
-        networks.append(ipaddress.ip_network(raw.strip(), strict=False))
+        try:
+            networks.append(ipaddress.ip_network(raw.strip(), strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"KEFU_WEBHOOK_ALLOWED_NETWORKS: {raw!r} is not a network (write CIDRs such as 10.1.0.0/16)"
+            ) from exc
     return networks
 
 

@@ -82,3 +82,11 @@ def test_an_unresolvable_name_is_refused():
     with pytest.raises(TargetRefused) as caught:
         check_target("https://nowhere.invalid/x", resolve=fail)
     assert "nowhere.invalid" in str(caught.value)
+
+
+def test_a_bad_allowed_network_is_a_configuration_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.KEFU_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "intranet"]
+    with pytest.raises(ImproperlyConfigured, match="intranet"):
+        check_target("http://127.0.0.1/hook")
