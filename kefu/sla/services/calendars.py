@@ -276,8 +276,9 @@ def calendar_update(
 
 
 def calendar_delete(*, actor: Actor, source: Source, calendar_id: int) -> None:
-    """Delete a calendar; the departments it served are left without one. A calendar an SLA policy names
-    cannot be deleted (Conflict)."""
+    """Delete a calendar; the departments it served are left without one (they count calendar time) and
+    an SLA policy that named it counts on its department's calendar. Should a later relation protect
+    calendars from deletion, the refusal is a Conflict."""
     _authorize(actor)
     calendar = _get(calendar_id)
     try:
