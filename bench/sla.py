@@ -11,6 +11,8 @@ database you want to keep.)
   priority in business hours on a 09:00–12:00 / 13:30–18:00 calendar with China's 2026 holidays, and 3
   escalation levels per target): the difference, and the SLA runner's own time per write (p50 / p95),
   which is what computing the due dates adds (the issue's target: at most 1 ms);
+- ``compute``: the due-date computation alone, without its two writes (the policy matched in memory, two
+  due dates on the calendar), p50 / p95 in ms;
 - ``sweep``: one escalation sweep over ``--open`` open tickets with running timers, none due (the steady
   state every minute: one indexed query), and one with ``--due`` of them due to fire a level (a comment
   through the services each), in seconds.
@@ -111,6 +113,32 @@ def _timed_runner() -> list[float]:
     return samples
 
 
+def _compute(rounds: int) -> dict[str, float]:
+    """The due-date computation alone (no query, no write): the policy matched in memory and the first
+    response and resolution due dates counted on the business-hours calendar, for a ticket created now."""
+    from django.utils import timezone
+
+    from kefu.sla.selectors.policies import calendar_for
+    from kefu.sla.services.timers import _due, matching_policy
+    from kefu.tickets.models import Ticket
+
+    ticket = Ticket.objects.select_related("status", "priority").order_by("-pk").first()
+    assert ticket is not None
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        now = timezone.now()
+        policy = matching_policy(ticket, now=now)
+        assert policy is not None
+        spec = policy.target_for(ticket.priority_id)
+        assert spec is not None
+        clock = calendar_for(business=spec.business, calendar_id=None, department_id=ticket.department_id)
+        _due(clock, now, spec.first_response or 0)
+        _due(clock, now, spec.resolution or 0)
+        samples.append(time.perf_counter() - started)
+    return _percentiles(samples)
+
+
 def _sweep(open_count: int, due: int, department_id: int, contact_id: int) -> tuple[float, float]:
     from django.utils import timezone
 
@@ -208,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     samples.clear()
     with_policies = rounds()
     runner = _percentiles(samples[30:])
+    compute = _compute(2000)
     idle, firing = _sweep(args.open, args.due, department.pk, contact.pk)
 
     def median(rounds: list[dict[str, float]], key: str) -> float:
@@ -220,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         "create_with_policies_ms": {"p50": median(with_policies, "p50"), "p95": median(with_policies, "p95")},
         "added_p95_ms": round(median(with_policies, "p95") - median(without, "p95"), 2),
         "sla_runner_per_create_ms": runner,
+        "due_date_computation_ms": compute,
         "sweep_open_tickets": args.open,
         "sweep_idle_seconds": round(idle, 3),
         "sweep_due": args.due,
