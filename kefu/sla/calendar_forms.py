@@ -314,7 +314,6 @@ class CalculatorForm(StyledForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
 
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name in ("start", "end"):
