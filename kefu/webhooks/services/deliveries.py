@@ -128,6 +128,23 @@ def _queue(ids: Sequence[int]) -> None:
     transaction.on_commit(queue)
 
 
+def _meets(
+    subscription: WebhookSubscription, ticket: Ticket | None, criteria: dict[str, Any], facts: Any
+) -> bool:
+    """Whether the event's ticket meets the subscription's conditions. A condition that cannot be evaluated
+    any more (a custom field deleted since, say) counts as not met, logged: it must not hold back the
+    other subscriptions' deliveries of the batch."""
+    if ticket is None:
+        return False
+    try:
+        return matches(ticket, criteria, facts=facts)
+    except Exception:
+        logger.exception(
+            "webhook %s: its conditions could not be evaluated on ticket %s", subscription.pk, ticket.pk
+        )
+        return False
+
+
 def deliveries_for_events(events: list[Event]) -> list[int]:
     """The outbox consumer: one delivery per enabled subscription of each event's type whose conditions
     the event's ticket meets; returns the ids of the deliveries made (none for a redelivered event)."""
@@ -151,7 +168,7 @@ def deliveries_for_events(events: list[Event]) -> list[int]:
         snapshot = _ticket_snapshot(ticket) if ticket is not None else None
         for subscription in wanted:
             criteria = subscription.criteria or {"all": []}
-            if has_condition(criteria) and (ticket is None or not matches(ticket, criteria, facts=facts)):
+            if has_condition(criteria) and not _meets(subscription, ticket, criteria, facts):
                 continue
             uid = uuid.uuid4()
             extra: dict[str, Any] = {"ticket": snapshot} if ticket_id is not None else {}

@@ -274,3 +274,15 @@ def test_a_time_rule_posts_a_webhook(hook_receiver, create_ticket, django_captur
         ticket.pk,
         rule.pk,
     )
+
+
+def test_conditions_that_cannot_be_evaluated_do_not_hold_back_other_webhooks(hook_receiver, created):
+    WebhookFactory(
+        url=hook_receiver.url, criteria={"all": [{"field": "custom_fields.gone", "op": "is", "value": "x"}]}
+    )
+    WebhookFactory(url=hook_receiver.url)
+
+    created()
+
+    assert len(hook_receiver.requests) == 1
+    assert WebhookDelivery.objects.count() == 1
