@@ -25,6 +25,7 @@ import json
 import random
 import resource
 import statistics
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -256,6 +257,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
             "tracemalloc_peak_mib": round(peak / 2**20, 2),
             "file_mib": round(Path(job.path).stat().st_size / 2**20, 1),
         })  # fmt: skip
+        print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     report = {
         "kind": "export",
         "tickets": have,
