@@ -103,6 +103,9 @@ class Notify(Action):
         return {
             "type": self.type,
             "label": str(self.label),
+            "template_label": _("Notification template"),
+            "to_label": _("Recipients"),
+            "to_hint": ", ".join(self.kinds) + self._more(),
             "templates": [{"value": kind.key, "label": str(kind.label)} for kind in catalog.all_types()],
             "recipients": [
                 {"value": kind, "label": str(catalog.RECIPIENT_LABELS[kind])} for kind in self.kinds

@@ -61,6 +61,7 @@
         agent_id: action.agent_id ? String(action.agent_id) : "", team_id: action.team_id ? String(action.team_id) : "",
         tags: (action.tags || []).join(", "), body: action.body || "",
         macro_id: action.macro_id ? String(action.macro_id) : "",
+        template: action.template || "", to: (action.to || []).join(", "),
       };
     }
 
@@ -114,6 +115,10 @@
           return { type: action.type, body: action.body };
         case "apply_macro":
           return { type: "apply_macro", macro_id: action.macro_id === "" ? null : Number(action.macro_id) };
+        case "notify_email":
+        case "notify_sms":
+        case "notify_in_app":
+          return { type: action.type, template: action.template, to: splitList(action.to) };
         default:
           return { type: action.type };
       }
