@@ -240,6 +240,10 @@ class Ticket(models.Model):
             models.Index(fields=["priority", "created_at", "id"], name="ticket_priority_created_idx"),
             models.Index(fields=["contact", "created_at"], name="ticket_contact_created_idx"),
             models.Index(fields=["account", "created_at"], name="ticket_account_created_idx"),
+            # The trash view and the purge task's candidates: the few trashed tickets (a partial index).
+            models.Index(
+                fields=["deleted_at"], name="ticket_trashed_idx", condition=models.Q(deleted_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
