@@ -181,17 +181,23 @@ def time_runs(calls: list[Callable[[], Any]], *, runs: int, repeats: int) -> dic
     per_run = []
     for _ in range(runs):
         samples = []
+        cpu0 = time.process_time()
         for _ in range(repeats):
             for call in calls:
                 t0 = time.perf_counter()
                 call()
                 samples.append((time.perf_counter() - t0) * 1000)
-        per_run.append(_stats(samples))
+        stats = _stats(samples)
+        # This process's CPU per call (with SQLite that includes the database; not PostgreSQL's backend):
+        # unlike latency, it hardly depends on what else the machine is doing.
+        stats["cpu_ms_mean"] = round((time.process_time() - cpu0) * 1000 / max(1, len(samples)), 2)
+        per_run.append(stats)
     return {
         "queries": len(calls),
         "p50_ms": round(statistics.median(run["p50_ms"] for run in per_run), 1),
         "p95_ms": round(statistics.median(run["p95_ms"] for run in per_run), 1),
         "max_ms": max(run["max_ms"] for run in per_run),
+        "cpu_ms_mean": round(statistics.median(run["cpu_ms_mean"] for run in per_run), 2),
         "runs": per_run,
     }
 
