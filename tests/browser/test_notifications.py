@@ -98,3 +98,32 @@ def test_the_bell_counts_a_mention_and_mark_all_read_clears_it(context, page: Pa
     page.wait_for_url("**/notifications/")
     expect(page.get_by_test_id("notification-count")).to_have_count(0)
     expect(page.get_by_test_id("mark-all-read")).to_be_disabled()
+
+
+def test_a_rule_built_in_the_console_sends_a_notification_from_a_template(
+    context, page: Page, live_server, desk
+):
+    from kefu.automation.models import WorkflowRule
+
+    sign_in_as(context, live_server.url, desk.admin.user)
+    page.goto("/settings/workflow-rules/")
+    page.get_by_test_id("rule-new").click()
+    page.locator("#id_name").fill("关闭后通知运维")
+    builder = page.get_by_test_id("rule-builder")
+    builder.get_by_test_id("add-action").click()
+    action = builder.get_by_test_id("action").nth(0)
+    action.get_by_test_id("action-type").select_option("notify_email")
+    action.get_by_test_id("action-template").select_option("customer.ticket_closed")
+    action.get_by_test_id("action-to").fill("contact, ops@example.cn")
+    page.get_by_test_id("rule-save").click()
+    page.wait_for_url("**/settings/workflow-rules/*/")
+    expected = [
+        {"type": "notify_email", "template": "customer.ticket_closed", "to": ["contact", "ops@example.cn"]}
+    ]
+    assert WorkflowRule.objects.get().actions == expected
+
+    page.reload()  # the builder shows the action again, and saving keeps it
+    expect(builder.get_by_test_id("action-to")).to_have_value("contact, ops@example.cn")
+    page.get_by_test_id("rule-save").click()
+    page.wait_for_url("**/settings/workflow-rules/*/")
+    assert WorkflowRule.objects.get().actions == expected

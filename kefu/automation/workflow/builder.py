@@ -30,7 +30,7 @@ def builder_catalog(*, allow_changes: bool, user: Any = None) -> dict[str, Any]:
     return {
         **catalog,
         "actions": [
-            {"type": action.type, "label": str(action.label)}
+            {**action.editor(), "type": action.type, "label": str(action.label)}
             for action in action_types()
             if _offered(action.type)
         ],
@@ -70,4 +70,5 @@ def _offered(action_type: str) -> bool:
     """Action types the builder can edit (the others are kept as they are when a rule is saved)."""
     return action_type in {
         "set_field", "assign", "add_tags", "remove_tags", "comment", "reply", "apply_macro", "stop",
+        "notify_email", "notify_sms", "notify_in_app",
     }  # fmt: skip
