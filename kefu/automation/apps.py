@@ -16,7 +16,7 @@ class AutomationConfig(AppConfig):
         from kefu.tickets.rules import register_rule_runner
 
         # Every ticket change-set reaches the workflow rules through the tickets app's hook.
-        register_rule_runner(engine.on_ticket_change)
+        register_rule_runner(engine.on_ticket_change, wants=engine.wants_change)
         # Then the assignment rules (h9b's routing: assignment, macros' actions).
         from kefu.automation import routing
 

@@ -127,8 +127,13 @@ def _candidates(change: RecordedChange) -> list[RuleSpec]:
     return found
 
 
+def wants_change(change: RecordedChange) -> bool:
+    """Whether a workflow rule listens to what ``change`` did (from the cached rules: no query)."""
+    return bool(_candidates(change))
+
+
 def on_ticket_change(change: RecordedChange) -> None:
-    """The hook the tickets app calls for every change-set."""
+    """The hook the tickets app calls for the change-sets ``wants_change`` accepts."""
     run_rules(change, Phase.CHANGE)
 
 

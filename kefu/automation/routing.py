@@ -13,10 +13,10 @@ from kefu.tickets.rules import register_rule_runner
 def register() -> None:
     # Importing the modules registers their actions: assign by an assignment rule, reply, apply_macro.
     from kefu.automation.assignment import action  # noqa: F401
-    from kefu.automation.assignment.engine import run_assignment_rules
+    from kefu.automation.assignment.engine import run_assignment_rules, wants_change
     from kefu.automation.macros import actions  # noqa: F401
 
-    register_rule_runner(run_assignment_rules)
+    register_rule_runner(run_assignment_rules, wants=wants_change)
 
     # The hook reads the enabled rules from the catalogue cache: any change to a rule reloads them.
     from django.db.models.signals import post_delete, post_save

@@ -36,4 +36,4 @@ class SlaConfig(AppConfig):
             post_delete.connect(
                 catalog_changed, sender=model, dispatch_uid=f"catalog.{model.__name__}.delete"
             )
-        register_rule_runner(timers.on_ticket_change)
+        register_rule_runner(timers.on_ticket_change, wants=timers.wants_change)

@@ -5,8 +5,12 @@ runner (``register_rule_runner``) that decides which rules match and applies the
 ticket services with a Rule actor; whatever those services change becomes a change-set of its own whose
 ``caused_by`` names the change-set that triggered it. Each runner runs in its own savepoint, so a
 failing rule is undone without undoing the change that triggered it, and a chain of rule-caused changes
-stops at ``MAX_DEPTH`` (a rule that keeps re-triggering itself cannot loop forever). With no runner
-registered, the hook costs nothing.
+stops at ``MAX_DEPTH`` (a rule that keeps re-triggering itself cannot loop forever).
+
+A runner may be registered with ``wants``: a check that reads no database (the runners keep their rules
+in the per-process catalogue cache) and says whether the runner could act on a change at all. A runner
+that does not want a change is not called, and its savepoint is never taken: on a help desk whose rules
+do not concern most changes, the hook costs no statement.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -27,25 +32,37 @@ logger = logging.getLogger(__name__)
 MAX_DEPTH = 5
 
 RuleRunner = Callable[["RecordedChange"], None]
+WantsChange = Callable[["RecordedChange"], bool]
 
-_runners: list[RuleRunner] = []
+
+@dataclass(frozen=True)
+class RuleRunnerRegistration:
+    runner: RuleRunner
+    wants: WantsChange | None = None
+
+    def applies_to(self, change: RecordedChange) -> bool:
+        return self.wants is None or self.wants(change)
+
+
+_runners: list[RuleRunnerRegistration] = []
 _causes: ContextVar[tuple[str, ...]] = ContextVar("kefu_rule_causes", default=())
 # Whether the runners running now recorded a change-set: only then must the caller re-read its ticket.
 _wrote: ContextVar[list[bool] | None] = ContextVar("kefu_rule_wrote", default=None)
 
 
-def register_rule_runner(runner: RuleRunner) -> None:
-    if runner not in _runners:
-        _runners.append(runner)
+def register_rule_runner(runner: RuleRunner, *, wants: WantsChange | None = None) -> None:
+    """Call ``runner`` for every change-set (for those ``wants`` accepts, when given), after those
+    registered before it."""
+    if all(registration.runner is not runner for registration in _runners):
+        _runners.append(RuleRunnerRegistration(runner, wants))
 
 
 def unregister_rule_runner(runner: RuleRunner) -> None:
-    if runner in _runners:
-        _runners.remove(runner)
+    _runners[:] = [registration for registration in _runners if registration.runner is not runner]
 
 
-def registered_rule_runners() -> tuple[RuleRunner, ...]:
-    """The runners in the order they run (the automation app registers its own when it loads)."""
+def registered_rule_runners() -> tuple[RuleRunnerRegistration, ...]:
+    """The runners in the order they run (the automation and SLA apps register theirs when they load)."""
     return tuple(_runners)
 
 
@@ -106,12 +123,16 @@ def run_rules(change: RecordedChange) -> bool:
     token = _causes.set((*causes, change.change_set))
     wrote_token = _wrote.set(wrote)
     try:
-        for runner in list(_runners):
+        for registration in list(_runners):
+            if not registration.applies_to(change):
+                continue
             try:
                 with transaction.atomic():
-                    runner(change)
+                    registration.runner(change)
             except Exception:
-                logger.exception("rule runner %r failed on change-set %s", runner, change.change_set)
+                logger.exception(
+                    "rule runner %r failed on change-set %s", registration.runner, change.change_set
+                )
     finally:
         _wrote.reset(wrote_token)
         _causes.reset(token)

@@ -219,14 +219,19 @@ def assign_ticket(ticket: Ticket, *, exclude_user_id: int | None = None) -> Deci
     return assign_by_rule(rule, ticket, exclude_user_id=exclude_user_id)
 
 
+def wants_change(change: RecordedChange) -> bool:
+    """A new ticket, or one moved to another department, in a department with assignment rules (read from
+    the catalogue cache: the usual case costs no query)."""
+    if change.event_type != EventType.TICKET_CREATED and not (
+        change.event_type == EventType.TICKET_UPDATED and "department" in change.fields
+    ):
+        return False
+    return bool(department_rules(change.ticket.department_id))
+
+
 def run_assignment_rules(change: RecordedChange) -> None:
-    """The rule runner: a new ticket, or one moved to another department, that nobody owns yet."""
-    if change.event_type == EventType.TICKET_CREATED:
-        pass
-    elif change.event_type != EventType.TICKET_UPDATED or "department" not in change.fields:
-        return
-    if not department_rules(change.ticket.department_id):
-        return  # the usual case costs no query (a move to another department is a change of its own)
+    """The rule runner (for the changes ``wants_change`` accepts): hand the ticket to an agent unless
+    somebody owns it already."""
     # A workflow rule that ran before may have assigned (or moved) the ticket: then re-read it.
     ticket = Ticket.objects.get(pk=change.ticket.pk) if rules_wrote() else change.ticket
     if ticket.assignee_id is not None or ticket.deleted_at is not None:

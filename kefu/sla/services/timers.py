@@ -111,14 +111,19 @@ def matching_policy(ticket: Ticket, *, now: dt.datetime) -> PolicySpec | None:
 # --- the hook -------------------------------------------------------------------------------------------
 
 
-def on_ticket_change(change: RecordedChange) -> None:
-    """The rule runner the SLA app registers with the tickets app."""
+def wants_change(change: RecordedChange) -> bool:
+    """Whether the runner could touch a timer for ``change``: without a query, so that a help desk with
+    no SLA policy for the ticket pays nothing, not even the runner's savepoint."""
     event = change.event_type
-    if event in SLA_EVENTS or event not in _RELEVANT_EVENTS:
-        return
+    if event in SLA_EVENTS or event not in _RELEVANT_EVENTS or change.ticket.deleted_at is not None:
+        return False
+    return change.ticket.sla_policy_id is not None or bool(enabled_policies(change.ticket.department_id))
+
+
+def on_ticket_change(change: RecordedChange) -> None:
+    """The SLA rule runner (registered for the changes ``wants_change`` accepts)."""
+    event = change.event_type
     ticket = change.ticket
-    if ticket.deleted_at is not None:
-        return
     created = event is EventType.TICKET_CREATED
     fields = set(change.fields)
     policy = matching_policy(ticket, now=change.at)

@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kefu.core.actors import Actor, Source
 from kefu.core.event_types import EventType
@@ -30,24 +32,26 @@ RULE = Actor.rule(1, "VIP 升级")
 
 
 @pytest.fixture
-def runners() -> Iterator[Callable[[Callable[[RecordedChange], None]], None]]:
+def runners() -> Iterator[Callable[..., None]]:
     """Register runners for one test, alone: the installed ones (the automation app's) step aside for it and
     come back afterwards, and the test's own are unregistered, whatever happens."""
     installed = registered_rule_runners()
-    for runner in installed:
-        unregister_rule_runner(runner)
+    for registration in installed:
+        unregister_rule_runner(registration.runner)
     registered: list[Callable[[RecordedChange], None]] = []
 
-    def register(runner: Callable[[RecordedChange], None]) -> None:
+    def register(
+        runner: Callable[[RecordedChange], None], wants: Callable[[RecordedChange], bool] | None = None
+    ) -> None:
         registered.append(runner)
-        register_rule_runner(runner)
+        register_rule_runner(runner, wants=wants)
 
     yield register
     for runner in registered:
         unregister_rule_runner(runner)
     assert registered_rule_runners() == ()
-    for runner in installed:
-        register_rule_runner(runner)
+    for registration in installed:
+        register_rule_runner(registration.runner, wants=registration.wants)
 
 
 @pytest.fixture
@@ -176,3 +180,28 @@ def test_without_a_runner_nothing_else_happens(ticket, agent, published, runners
     assert (cause, actor, fields) == ("", "agent", ["subject"])
     assert Ticket.objects.get(pk=ticket.pk).priority.name == "中"
     assert len(published(EventType.TICKET_UPDATED)) == 1
+
+
+def _savepoints(queries: CaptureQueriesContext) -> int:
+    return sum(query["sql"].upper().startswith("SAVEPOINT") for query in queries.captured_queries)
+
+
+def test_a_runner_that_does_not_want_a_change_is_not_called_and_costs_no_savepoint(
+    ticket, agent, runners, published
+):
+    with CaptureQueriesContext(connection) as without_runner:
+        ticket = _rename(ticket, agent)
+    called: list[str] = []
+    runners(lambda change: called.append(change.change_set), wants=lambda change: False)
+    with CaptureQueriesContext(connection) as with_unwanting_runner:
+        ticket_update(
+            actor=Actor.agent(agent.user), source=Source.WEB, ticket=ticket, changes={"subject": "打印机在线"}
+        )
+    assert called == []
+    assert _savepoints(with_unwanting_runner) == _savepoints(without_runner)
+
+    runners(lambda change: called.append(change.change_set), wants=lambda change: True)
+    with CaptureQueriesContext(connection) as with_wanting_runner:
+        _rename(ticket, agent)
+    assert len(called) == 1
+    assert _savepoints(with_wanting_runner) == _savepoints(without_runner) + 1
