@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from kefu.contacts import services
@@ -23,22 +22,14 @@ from kefu.contacts.schemas import (
     ListIn,
 )
 from kefu.contacts.selectors import account_get, account_list, contact_get, contact_list
-from kefu.core.actors import Actor, Source
+from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
-from kefu.core.errors import PermissionDenied
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
-from kefu.org.selectors import agent_access
+from kefu.org.api_access import api_agent
 
 contacts_router = Router(tags=["contacts"])
 accounts_router = Router(tags=["accounts"])
-
-
-def _agent(request: HttpRequest) -> Actor:
-    """Contacts and accounts are shared by every department, but only agents may read them."""
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def contact_out(contact: Contact) -> dict[str, Any]:
@@ -92,7 +83,7 @@ def _account(account_id: int) -> Account:
 
 @contacts_router.get("", response={200: ContactListOut, **ERRORS}, summary="List contacts")
 def list_contacts(request: HttpRequest, filters: Query[ContactListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     queryset = contact_list(q=(filters.q or "").strip(), account_id=filters.account_id)
     page = paginate(queryset, sort="-created_at", limit=filters.limit, cursor=filters.cursor)
     return {"items": [contact_out(contact) for contact in page.items], "next_cursor": page.next_cursor}
@@ -100,7 +91,7 @@ def list_contacts(request: HttpRequest, filters: Query[ContactListIn]) -> dict[s
 
 @contacts_router.post("", response={201: ContactOut, **ERRORS}, summary="Create a contact")
 def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         data = ContactInput(
@@ -114,13 +105,13 @@ def create_contact(request: HttpRequest, payload: ContactFieldsIn) -> Status[dic
 
 @contacts_router.get("/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Get a contact")
 def get_contact(request: HttpRequest, contact_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return contact_out(_contact(contact_id))
 
 
 @contacts_router.patch("/{contact_id}", response={200: ContactOut, **ERRORS}, summary="Change a contact")
 def update_contact(request: HttpRequest, contact_id: Id, payload: ContactFieldsIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     contact = _contact(contact_id)
     services.contact_update(
         actor=actor, source=Source.API, contact=contact, changes=payload.model_dump(exclude_unset=True)
@@ -130,7 +121,7 @@ def update_contact(request: HttpRequest, contact_id: Id, payload: ContactFieldsI
 
 @accounts_router.get("", response={200: AccountListOut, **ERRORS}, summary="List accounts")
 def list_accounts(request: HttpRequest, filters: Query[ListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     page = paginate(
         account_list(q=(filters.q or "").strip()),
         sort="-created_at",
@@ -142,7 +133,7 @@ def list_accounts(request: HttpRequest, filters: Query[ListIn]) -> dict[str, Any
 
 @accounts_router.post("", response={201: AccountOut, **ERRORS}, summary="Create an account")
 def create_account(request: HttpRequest, payload: AccountCreateIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         data = AccountInput(
@@ -156,13 +147,13 @@ def create_account(request: HttpRequest, payload: AccountCreateIn) -> Status[dic
 
 @accounts_router.get("/{account_id}", response={200: AccountOut, **ERRORS}, summary="Get an account")
 def get_account(request: HttpRequest, account_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return account_out(_account(account_id))
 
 
 @accounts_router.patch("/{account_id}", response={200: AccountOut, **ERRORS}, summary="Change an account")
 def update_account(request: HttpRequest, account_id: Id, payload: AccountFieldsIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     account = services.account_update(
         actor=actor,
         source=Source.API,

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from kefu.core.actors import Actor, Source
+from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
-from kefu.core.errors import PermissionDenied
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
 from kefu.kb import selectors, services
@@ -31,16 +29,10 @@ from kefu.kb.schemas import (
     SectionOut,
     SectionPatch,
 )
-from kefu.org.selectors import agent_access
+from kefu.org.api_access import api_agent
 
 router = Router(tags=["knowledge base"])
 NULLABLE = {"translation_of"}
-
-
-def _agent(request: HttpRequest) -> Actor:
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def _changes(payload: Any) -> dict[str, Any]:
@@ -106,14 +98,14 @@ def _found(value: Any) -> Any:
 
 @router.get("/categories", response={200: CategoryListOut, **ERRORS}, summary="List KB categories")
 def list_categories(request: HttpRequest, filters: Query[ListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     page = paginate(selectors.category_list(), sort="id", limit=filters.limit, cursor=filters.cursor)
     return {"items": [category_out(item) for item in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/categories", response={201: CategoryOut, **ERRORS}, summary="Create a KB category")
 def create_category(request: HttpRequest, payload: CategoryIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         category = services.kb_category_create(
@@ -126,7 +118,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Status[dict[st
 
 @router.get("/categories/{category_id}", response={200: CategoryOut, **ERRORS}, summary="Get a KB category")
 def get_category(request: HttpRequest, category_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return category_out(_found(selectors.category_get(category_id)))
 
 
@@ -134,7 +126,7 @@ def get_category(request: HttpRequest, category_id: Id) -> dict[str, Any]:
     "/categories/{category_id}", response={200: CategoryOut, **ERRORS}, summary="Change a KB category"
 )
 def update_category(request: HttpRequest, category_id: Id, payload: CategoryPatch) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     category = _found(selectors.category_get(category_id))
     services.kb_category_update(actor=actor, source=Source.API, category=category, changes=_changes(payload))
     return category_out(category)
@@ -144,7 +136,7 @@ def update_category(request: HttpRequest, category_id: Id, payload: CategoryPatc
     "/categories/{category_id}", response={204: None, **ERRORS}, summary="Delete an empty KB category"
 )
 def delete_category(request: HttpRequest, category_id: Id) -> Status[None]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.kb_category_delete(
         actor=actor, source=Source.API, category=_found(selectors.category_get(category_id))
     )
@@ -156,14 +148,14 @@ def delete_category(request: HttpRequest, category_id: Id) -> Status[None]:
 
 @router.get("/sections", response={200: SectionListOut, **ERRORS}, summary="List KB sections")
 def list_sections(request: HttpRequest, filters: Query[ListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     page = paginate(selectors.section_list(), sort="id", limit=filters.limit, cursor=filters.cursor)
     return {"items": [section_out(item) for item in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/sections", response={201: SectionOut, **ERRORS}, summary="Create a KB section")
 def create_section(request: HttpRequest, payload: SectionIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         section = services.kb_section_create(
@@ -176,13 +168,13 @@ def create_section(request: HttpRequest, payload: SectionIn) -> Status[dict[str,
 
 @router.get("/sections/{section_id}", response={200: SectionOut, **ERRORS}, summary="Get a KB section")
 def get_section(request: HttpRequest, section_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return section_out(_found(selectors.section_get(section_id)))
 
 
 @router.patch("/sections/{section_id}", response={200: SectionOut, **ERRORS}, summary="Change a KB section")
 def update_section(request: HttpRequest, section_id: Id, payload: SectionPatch) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     section = _found(selectors.section_get(section_id))
     services.kb_section_update(actor=actor, source=Source.API, section=section, changes=_changes(payload))
     return section_out(section)
@@ -190,7 +182,7 @@ def update_section(request: HttpRequest, section_id: Id, payload: SectionPatch) 
 
 @router.delete("/sections/{section_id}", response={204: None, **ERRORS}, summary="Delete an empty KB section")
 def delete_section(request: HttpRequest, section_id: Id) -> Status[None]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.kb_section_delete(
         actor=actor, source=Source.API, section=_found(selectors.section_get(section_id))
     )
@@ -202,7 +194,7 @@ def delete_section(request: HttpRequest, section_id: Id) -> Status[None]:
 
 @router.get("/articles", response={200: ArticleListOut, **ERRORS}, summary="List KB articles")
 def list_articles(request: HttpRequest, filters: Query[ArticleListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     queryset = selectors.console_articles(q=(filters.q or "").strip(), status=filters.status or "")
     if filters.section_id:
         queryset = queryset.filter(section_id=filters.section_id)
@@ -216,7 +208,7 @@ def list_articles(request: HttpRequest, filters: Query[ArticleListIn]) -> dict[s
 
 @router.post("/articles", response={201: ArticleOut, **ERRORS}, summary="Create a KB article")
 def create_article(request: HttpRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         article = services.kb_article_create(
@@ -229,13 +221,13 @@ def create_article(request: HttpRequest, payload: ArticleIn) -> Status[dict[str,
 
 @router.get("/articles/{article_id}", response={200: ArticleOut, **ERRORS}, summary="Get a KB article")
 def get_article(request: HttpRequest, article_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return article_out(_found(selectors.console_article(article_id)))
 
 
 @router.patch("/articles/{article_id}", response={200: ArticleOut, **ERRORS}, summary="Change a KB article")
 def update_article(request: HttpRequest, article_id: Id, payload: ArticlePatch) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     article = _found(selectors.console_article(article_id))
     services.kb_article_update(actor=actor, source=Source.API, article=article, changes=_changes(payload))
     return article_out(_found(selectors.console_article(article_id)))
@@ -243,7 +235,7 @@ def update_article(request: HttpRequest, article_id: Id, payload: ArticlePatch) 
 
 @router.delete("/articles/{article_id}", response={204: None, **ERRORS}, summary="Delete a KB article")
 def delete_article(request: HttpRequest, article_id: Id) -> Status[None]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.kb_article_delete(
         actor=actor, source=Source.API, article=_found(selectors.console_article(article_id))
     )

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from kefu.core.actors import Actor, Source
+from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
 from kefu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from kefu.core.idempotency import idempotent
@@ -41,15 +41,9 @@ from kefu.modules.selectors import (
     record_values,
     visible_ticket_links,
 )
-from kefu.org.selectors import agent_access
+from kefu.org.api_access import api_agent
 
 router = Router(tags=["modules"])
-
-
-def _agent(request: HttpRequest) -> Actor:
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def _definition(request: HttpRequest, key: str, level: int = Level.READ) -> ModuleDefinition:
@@ -117,7 +111,7 @@ def record_out(
 
 @router.get("", response={200: ModuleListOut, **ERRORS}, summary="List the modules you may read")
 def list_modules(request: HttpRequest) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     keys = [definition.key for definition in readable_modules(request.auth)]
     modules = {module.key: module for module in CustomModule.objects.filter(key__in=keys)}
     return {"items": [module_out(modules[key]) for key in keys if key in modules]}
@@ -125,7 +119,7 @@ def list_modules(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("", response={201: ModuleOut, **ERRORS}, summary="Define a module")
 def create_module(request: HttpRequest, payload: ModuleIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         module = services.module_create(
@@ -144,7 +138,7 @@ def create_module(request: HttpRequest, payload: ModuleIn) -> Status[dict[str, A
 
 @router.get("/{key}", response={200: ModuleOut, **ERRORS}, summary="Get a module's definition")
 def get_module(request: HttpRequest, key: str) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     _definition(request, key)
     module = module_get(key)
     if module is None:
@@ -154,7 +148,7 @@ def get_module(request: HttpRequest, key: str) -> dict[str, Any]:
 
 @router.patch("/{key}", response={200: ModuleOut, **ERRORS}, summary="Change a module's definition")
 def update_module(request: HttpRequest, key: str, payload: ModuleUpdateIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     _definition(request, key)
     module = module_get(key)
     if module is None:
@@ -189,7 +183,7 @@ def _filters(request: HttpRequest, definition: ModuleDefinition) -> dict[str, st
 
 @router.get("/{key}/records", response={200: RecordListOut, **ERRORS}, summary="List or search records")
 def list_records(request: HttpRequest, key: str, filters: Query[RecordListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     definition = _definition(request, key)
     queryset = record_list(
         definition.id, q=filters.q or "", filters=_filters(request, definition), definition=definition
@@ -204,7 +198,7 @@ def list_records(request: HttpRequest, key: str, filters: Query[RecordListIn]) -
 
 @router.post("/{key}/records", response={201: RecordOut, **ERRORS}, summary="Create a record")
 def create_record(request: HttpRequest, key: str, payload: RecordIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
     definition = _definition(request, key)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -229,14 +223,14 @@ def _record(definition: ModuleDefinition, record_id: int) -> Record:
 
 @router.get("/{key}/records/{record_id}", response={200: RecordOut, **ERRORS}, summary="Get a record")
 def get_record(request: HttpRequest, key: str, record_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     definition = _definition(request, key)
     return record_out(request, _record(definition, record_id), definition)
 
 
 @router.patch("/{key}/records/{record_id}", response={200: RecordOut, **ERRORS}, summary="Change a record")
 def update_record(request: HttpRequest, key: str, record_id: Id, payload: RecordPatchIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     definition = _definition(request, key)
     record = services.record_update(
         actor=actor, source=Source.API, record=_record(definition, record_id), values=payload.values
@@ -246,7 +240,7 @@ def update_record(request: HttpRequest, key: str, record_id: Id, payload: Record
 
 @router.delete("/{key}/records/{record_id}", response={204: None, **ERRORS}, summary="Delete a record")
 def delete_record(request: HttpRequest, key: str, record_id: Id) -> HttpResponse:
-    actor = _agent(request)
+    actor = api_agent(request)
     definition = _definition(request, key)
     services.record_delete(actor=actor, source=Source.API, record=_record(definition, record_id))
     return HttpResponse(status=204)

@@ -37,16 +37,11 @@ from kefu.notifications.schemas import (
     TemplatePatchIn,
 )
 from kefu.org import permissions
+from kefu.org.api_access import api_agent
 from kefu.org.selectors import agent_access
 from kefu.tickets.selectors import ticket_visible
 
 router = Router(tags=["notifications"])
-
-
-def _agent(request: HttpRequest) -> Actor:
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def _admin(request: HttpRequest) -> Actor:
@@ -198,7 +193,7 @@ def _notification_out(note: Any) -> dict[str, Any]:
 
 @router.get("/notifications", response={200: NotificationListOut, **ERRORS}, summary="My notifications")
 def list_notifications(request: HttpRequest, filters: Query[NotificationListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     queryset = selectors.notification_list(request.auth, unread_only=filters.unread)
     page = paginate(queryset, sort="-id", limit=filters.limit, cursor=filters.cursor)
     return {
@@ -210,7 +205,7 @@ def list_notifications(request: HttpRequest, filters: Query[NotificationListIn])
 
 @router.post("/notifications/read", response={200: ReadOut, **ERRORS}, summary="Mark notifications read")
 def mark_read(request: HttpRequest, payload: ReadIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     if payload.all is None and payload.ids is None:
         raise ValidationFailed(
             _("Say which notifications to mark read."),
@@ -241,7 +236,7 @@ def _preferences_out(user: Any) -> dict[str, Any]:
 
 @router.get("/notification-preferences", response={200: PreferencesOut, **ERRORS}, summary="My preferences")
 def get_preferences(request: HttpRequest) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return _preferences_out(request.auth)
 
 
@@ -249,7 +244,7 @@ def get_preferences(request: HttpRequest) -> dict[str, Any]:
     "/notification-preferences", response={200: PreferencesOut, **ERRORS}, summary="Set my preferences"
 )
 def put_preferences(request: HttpRequest, payload: PreferencesIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.preference_set(
         actor=actor,
         source=Source.API,

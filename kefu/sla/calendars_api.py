@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from kefu.core.actors import Actor, Source
+from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import ValidationFailed
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
-from kefu.org.selectors import agent_access
+from kefu.org.api_access import api_agent
 from kefu.sla.calendar import NoWorkingTime, WorkingTime
 from kefu.sla.calendar_inputs import CalendarInput, HolidayInput, WorkdayInput
 from kefu.sla.calendar_schemas import (
@@ -48,12 +48,6 @@ from kefu.sla.selectors.calendars import (
 from kefu.sla.services import calendars as services
 
 router = Router(tags=["business hours"])
-
-
-def _agent(request: HttpRequest) -> Actor:
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def calendar_out(calendar: Any) -> dict[str, Any]:
@@ -116,14 +110,14 @@ def _in_zone(values: dict[str, dt.datetime], calendar: WorkingTime) -> dict[str,
 
 @router.get("/business-hours", response={200: CalendarListOut, **ERRORS}, summary="List calendars")
 def list_calendars(request: HttpRequest, filters: Query[CalendarListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     page = paginate(calendar_list(), sort="id", limit=filters.limit, cursor=filters.cursor)
     return {"items": [calendar_out(calendar) for calendar in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/business-hours", response={201: CalendarOut, **ERRORS}, summary="Create a calendar")
 def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         calendar = services.calendar_create(actor=actor, source=Source.API, data=_input(payload.model_dump()))
@@ -136,7 +130,7 @@ def create_calendar(request: HttpRequest, payload: CalendarIn) -> Status[dict[st
 
 @router.get("/business-hours/{calendar_id}", response={200: CalendarOut, **ERRORS}, summary="Get a calendar")
 def get_calendar(request: HttpRequest, calendar_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return calendar_out(calendar_get(calendar_id))
 
 
@@ -144,7 +138,7 @@ def get_calendar(request: HttpRequest, calendar_id: Id) -> dict[str, Any]:
     "/business-hours/{calendar_id}", response={200: CalendarOut, **ERRORS}, summary="Change a calendar"
 )
 def update_calendar(request: HttpRequest, calendar_id: Id, payload: CalendarPatchIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     changes = payload.model_dump(exclude_unset=True)
     nulls = sorted(name for name, value in changes.items() if value is None)
     if nulls:
@@ -157,7 +151,7 @@ def update_calendar(request: HttpRequest, calendar_id: Id, payload: CalendarPatc
 
 @router.delete("/business-hours/{calendar_id}", response={204: None, **ERRORS}, summary="Delete a calendar")
 def delete_calendar(request: HttpRequest, calendar_id: Id) -> Status[None]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.calendar_delete(actor=actor, source=Source.API, calendar_id=calendar_id)
     return Status(204, None)
 
@@ -168,7 +162,7 @@ def delete_calendar(request: HttpRequest, calendar_id: Id) -> Status[None]:
     summary="When a number of working minutes from a start has elapsed",
 )
 def calendar_due(request: HttpRequest, calendar_id: Id, query: Query[DueIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     calendar = working_time(calendar_id)
     try:
         due = calendar.due(_in_zone({"start": query.start}, calendar)["start"], query.minutes)
@@ -186,7 +180,7 @@ def calendar_due(request: HttpRequest, calendar_id: Id, query: Query[DueIn]) -> 
     summary="Working minutes between two times",
 )
 def calendar_elapsed(request: HttpRequest, calendar_id: Id, query: Query[ElapsedIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     calendar = working_time(calendar_id)
     times = _in_zone({"start": query.start, "end": query.end}, calendar)
     minutes = calendar.elapsed(times["start"], times["end"])
@@ -199,7 +193,7 @@ def calendar_elapsed(request: HttpRequest, calendar_id: Id, query: Query[Elapsed
     summary="Add China's statutory holidays and make-up workdays of a year to a calendar",
 )
 def import_cn_holidays(request: HttpRequest, calendar_id: Id, payload: CnImportIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     result = services.calendar_import_cn_holidays(
         actor=actor, source=Source.API, calendar_id=calendar_id, year=payload.year
     )
@@ -217,7 +211,7 @@ def import_cn_holidays(request: HttpRequest, calendar_id: Id, payload: CnImportI
     summary="China's statutory holidays and make-up workdays of a year (what an import would add)",
 )
 def cn_holidays(request: HttpRequest, query: Query[CnYearIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     data = services.cn_holidays_preview(year=query.year)
     return {
         "year": data.year,

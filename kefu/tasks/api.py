@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from kefu.core.actors import Actor, Source
+from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import ValidationFailed
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
-from kefu.org.selectors import agent_access
+from kefu.org.api_access import api_agent
 from kefu.tasks import services
 from kefu.tasks.inputs import TaskInput
 from kefu.tasks.schemas import TaskIn, TaskListIn, TaskListOut, TaskOut, TaskPatchIn
@@ -22,12 +22,6 @@ from kefu.tasks.selectors import task_get, task_list
 router = Router(tags=["tasks"])
 
 _NOT_NULL = ("title", "description", "priority", "done")
-
-
-def _agent(request: HttpRequest) -> Actor:
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def task_out(task: Any) -> dict[str, Any]:
@@ -52,7 +46,7 @@ def _task(request: HttpRequest, task_id: int) -> Any:
 
 @router.get("", response={200: TaskListOut, **ERRORS}, summary="List tasks")
 def list_tasks(request: HttpRequest, filters: Query[TaskListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     queryset = task_list(
         request.auth,
         assignee_id=filters.assignee_id,
@@ -66,7 +60,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskListIn]) -> dict[str, An
 
 @router.post("", response={201: TaskOut, **ERRORS}, summary="Create a task")
 def create_task(request: HttpRequest, payload: TaskIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
 
     def create() -> tuple[int, dict[str, Any]]:
         task = services.task_create(actor=actor, source=Source.API, data=TaskInput(**payload.model_dump()))
@@ -77,13 +71,13 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Status[dict[str, Any]]
 
 @router.get("/{task_id}", response={200: TaskOut, **ERRORS}, summary="Get a task")
 def get_task(request: HttpRequest, task_id: Id) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     return task_out(_task(request, task_id))
 
 
 @router.patch("/{task_id}", response={200: TaskOut, **ERRORS}, summary="Change a task")
 def update_task(request: HttpRequest, task_id: Id, payload: TaskPatchIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     task = _task(request, task_id)
     changes = payload.model_dump(exclude_unset=True)
     nulls = sorted(name for name in _NOT_NULL if name in changes and changes[name] is None)
@@ -96,6 +90,6 @@ def update_task(request: HttpRequest, task_id: Id, payload: TaskPatchIn) -> dict
 
 @router.delete("/{task_id}", response={204: None, **ERRORS}, summary="Delete a task")
 def delete_task(request: HttpRequest, task_id: Id) -> Status[None]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.task_delete(actor=actor, source=Source.API, task=_task(request, task_id))
     return Status(204, None)

@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from kefu.core.actors import Actor, Source
+from kefu.core.actors import Source
 from kefu.core.api_types import ERRORS, Id
-from kefu.core.errors import PermissionDenied, ValidationFailed
+from kefu.core.errors import ValidationFailed
 from kefu.core.idempotency import idempotent
 from kefu.core.pagination import paginate
-from kefu.org.selectors import agent_access
+from kefu.org.api_access import api_agent
 from kefu.timetracking import services
 from kefu.timetracking.inputs import TimeEntryInput
 from kefu.timetracking.schemas import (
@@ -29,12 +29,6 @@ from kefu.timetracking.selectors import entry_get, ticket_entries, ticket_totals
 
 tickets_router = Router(tags=["time tracking"])
 entries_router = Router(tags=["time tracking"])
-
-
-def _agent(request: HttpRequest) -> Actor:
-    if not agent_access(request.auth).is_agent:
-        raise PermissionDenied(_("Only agents can use this endpoint."))
-    return Actor.agent(request.auth)
 
 
 def entry_out(entry: Any) -> dict[str, Any]:
@@ -60,7 +54,7 @@ def _ticket_id(request: HttpRequest, ticket_id: int) -> int:
     summary="List a ticket's time entries, with its totals",
 )
 def list_time_entries(request: HttpRequest, ticket_id: Id, filters: Query[TimeEntryListIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     ticket_id = _ticket_id(request, ticket_id)
     page = paginate(ticket_entries(ticket_id), sort="-id", limit=filters.limit, cursor=filters.cursor)
     totals = ticket_totals(ticket_id)
@@ -78,7 +72,7 @@ def list_time_entries(request: HttpRequest, ticket_id: Id, filters: Query[TimeEn
     summary="Log time on a ticket",
 )
 def create_time_entry(request: HttpRequest, ticket_id: Id, payload: TimeEntryIn) -> Status[dict[str, Any]]:
-    actor = _agent(request)
+    actor = api_agent(request)
     ticket_id = _ticket_id(request, ticket_id)
 
     def create() -> tuple[int, dict[str, Any]]:
@@ -103,7 +97,7 @@ def _entry(request: HttpRequest, entry_id: int) -> Any:
     summary="Total time per ticket, contact, account or agent (over the tickets the caller may see)",
 )
 def time_entry_totals(request: HttpRequest, filters: Query[TotalsIn]) -> dict[str, Any]:
-    _agent(request)
+    api_agent(request)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationFailed(
             _("The request is not valid."), fields={"date_to": _("Pick a date on or after the start.")}
@@ -121,7 +115,7 @@ def time_entry_totals(request: HttpRequest, filters: Query[TotalsIn]) -> dict[st
 
 @entries_router.patch("/{entry_id}", response={200: TimeEntryOut, **ERRORS}, summary="Change a time entry")
 def update_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPatchIn) -> dict[str, Any]:
-    actor = _agent(request)
+    actor = api_agent(request)
     entry = _entry(request, entry_id)
     changes = payload.model_dump(exclude_unset=True)
     nulls = sorted(
@@ -138,6 +132,6 @@ def update_time_entry(request: HttpRequest, entry_id: Id, payload: TimeEntryPatc
 
 @entries_router.delete("/{entry_id}", response={204: None, **ERRORS}, summary="Delete a time entry")
 def delete_time_entry(request: HttpRequest, entry_id: Id) -> Status[None]:
-    actor = _agent(request)
+    actor = api_agent(request)
     services.time_entry_delete(actor=actor, source=Source.API, entry=_entry(request, entry_id))
     return Status(204, None)
