@@ -152,3 +152,13 @@ def method_not_allowed(allowed: set[str]) -> HttpResponse:
     )
     response["Allow"] = ", ".join(sorted(allowed))
     return response
+
+
+def api_not_found() -> HttpResponse:
+    """404 as JSON for an address under the API that no route matches at all (one with a line break in
+    it escapes even the API's catch-all route, whose converter stops at line breaks)."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": _("Not found."), "fields": {}}},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

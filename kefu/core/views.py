@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
+from kefu.core.api_errors import api_not_found
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers; 503 otherwise. No authentication, no session, no template."""
@@ -30,7 +32,10 @@ def _error_page(request: HttpRequest, status: int, template: str) -> HttpRespons
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """404: a missing page, and anything the agent may not see (another department's ticket)."""
+    """404: a missing page, and anything the agent may not see (another department's ticket); API
+    clients never get an HTML page."""
+    if request.path_info.startswith("/api/"):
+        return api_not_found()
     return _error_page(request, 404, "errors/404.html")
 
 
