@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import httpx
 
-from kefu.notifications.sms.base import SmsError, SmsMessage, SmsReceipt, retryable_status
+from kefu.notifications.sms.base import SmsError, SmsMessage, SmsReceipt, require_settings, retryable_status
 
 API_VERSION = "2017-05-25"
 # Codes that say "later": throttling and the service's own trouble. Anything else will fail again.
@@ -75,19 +75,14 @@ class AliyunBackend:
         timeout: float = 10.0,
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
-        missing = [
-            env
-            for env, value in (
-                ("KEFU_SMS_ALIYUN_ACCESS_KEY_ID", access_key_id),
-                ("KEFU_SMS_ALIYUN_ACCESS_KEY_SECRET", access_key_secret),
-                ("KEFU_SMS_ALIYUN_SIGN_NAME", sign_name),
-            )
-            if not value
-        ]
-        if missing:
-            raise SmsError(
-                f"not set: {', '.join(missing)}", code="not_configured", retryable=False, backend=self.name
-            )
+        require_settings(
+            self.name,
+            {
+                "KEFU_SMS_ALIYUN_ACCESS_KEY_ID": access_key_id,
+                "KEFU_SMS_ALIYUN_ACCESS_KEY_SECRET": access_key_secret,
+                "KEFU_SMS_ALIYUN_SIGN_NAME": sign_name,
+            },
+        )
         self.access_key_id = access_key_id
         self.access_key_secret = access_key_secret
         self.sign_name = sign_name

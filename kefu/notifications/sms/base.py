@@ -68,3 +68,13 @@ def normalize_number(to: str) -> str:
 def retryable_status(status: int) -> bool:
     """HTTP answers worth trying again: throttling, timeouts and the server's own failures."""
     return status in {408, 425, 429} or status >= 500
+
+
+def require_settings(backend: str, settings: Mapping[str, str]) -> None:
+    """Refuse to build a provider's backend while any of its settings (named by environment variable) is
+    empty: a misconfiguration is told at start-up, never as a failed message later."""
+    missing = [env for env, value in settings.items() if not value]
+    if missing:
+        raise SmsError(
+            f"not set: {', '.join(missing)}", code="not_configured", retryable=False, backend=backend
+        )

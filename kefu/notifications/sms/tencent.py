@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from kefu.notifications.sms.base import SmsError, SmsMessage, SmsReceipt, retryable_status
+from kefu.notifications.sms.base import SmsError, SmsMessage, SmsReceipt, require_settings, retryable_status
 
 API_VERSION = "2021-01-11"
 SERVICE = "sms"
@@ -102,20 +102,15 @@ class TencentBackend:
         timeout: float = 10.0,
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
-        missing = [
-            env
-            for env, value in (
-                ("KEFU_SMS_TENCENT_SECRET_ID", secret_id),
-                ("KEFU_SMS_TENCENT_SECRET_KEY", secret_key),
-                ("KEFU_SMS_TENCENT_SDK_APP_ID", sdk_app_id),
-                ("KEFU_SMS_TENCENT_SIGN_NAME", sign_name),
-            )
-            if not value
-        ]
-        if missing:
-            raise SmsError(
-                f"not set: {', '.join(missing)}", code="not_configured", retryable=False, backend=self.name
-            )
+        require_settings(
+            self.name,
+            {
+                "KEFU_SMS_TENCENT_SECRET_ID": secret_id,
+                "KEFU_SMS_TENCENT_SECRET_KEY": secret_key,
+                "KEFU_SMS_TENCENT_SDK_APP_ID": sdk_app_id,
+                "KEFU_SMS_TENCENT_SIGN_NAME": sign_name,
+            },
+        )
         self.secret_id = secret_id
         self.secret_key = secret_key
         self.sdk_app_id = sdk_app_id
